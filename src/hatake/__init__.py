@@ -1,0 +1,3 @@
+"""hatake: a self-hosted customer success platform."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,21 @@
+"""Every table, imported in one place so Alembic and tests see the whole schema."""
+
+from hatake.accounts.models import Account, Contact, Subscription
+from hatake.core.db import Base
+from hatake.coverage.models import Touchpoint
+from hatake.support.models import Ticket
+from hatake.team.models import ApiToken, OrgSettings, User
+from hatake.voc.models import SurveyResponse
+
+__all__ = [
+    "Account",
+    "ApiToken",
+    "Base",
+    "Contact",
+    "OrgSettings",
+    "Subscription",
+    "SurveyResponse",
+    "Ticket",
+    "Touchpoint",
+    "User",
+]

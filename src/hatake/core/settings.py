@@ -1,0 +1,80 @@
+"""One settings object, read from HATAKE_* environment variables and HATAKE_HOME/config.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+CustomFieldType = Literal["number", "text", "category", "date"]
+
+
+class CustomFieldDef(BaseModel):
+    """An account attribute hatake does not know about, declared by the team and imported from
+    an extra column of the accounts file."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    type: CustomFieldType = "text"
+    label_ja: str
+    label_en: str
+    choices: list[str] = []
+
+
+class FileConfig(BaseModel):
+    """What lives in HATAKE_HOME/config.toml: configuration a team edits by hand."""
+
+    custom_fields: list[CustomFieldDef] = []
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HATAKE_", extra="ignore")
+
+    home: Path = Path(".hatake")
+    database_url: str | None = None
+    analytics_path: Path | None = None
+    secret_key: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_locale: Literal["ja", "en"] = "ja"
+    secure_cookies: bool = False
+
+    @field_validator("home")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def state_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'hatake.db'}"
+
+    @property
+    def analytics_file(self) -> Path:
+        return self.analytics_path or self.home / "analytics.duckdb"
+
+    @property
+    def config_file(self) -> Path:
+        return self.home / "config.toml"
+
+    @cached_property
+    def file_config(self) -> FileConfig:
+        if not self.config_file.exists():
+            return FileConfig()
+        with self.config_file.open("rb") as handle:
+            return FileConfig.model_validate(tomllib.load(handle))
+
+    def session_secret(self) -> str:
+        """A stable secret for signing cookies: from the environment, else one kept in HATAKE_HOME."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.home / "secret.key"
+        if not path.exists():
+            import secrets
+
+            self.home.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()

@@ -1,0 +1,98 @@
+"""Analytics store (OLAP): product-usage events in DuckDB, reached through Ibis.
+
+Builders never hold a connection: functions take an Ibis backend or table and return an
+expression or a result, so the same code can later run on PostgreSQL or a warehouse.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+from ibis.backends.duckdb import Backend as DuckDBBackend
+
+EVENTS_TABLE = "usage_events"
+
+EVENTS_SCHEMA = ibis.schema(
+    {
+        "message_id": "!string",
+        "account_id": "string",
+        "user_id": "string",
+        "event": "!string",
+        "timestamp": "!timestamp('UTC')",
+        "properties": "string",
+        "received_at": "timestamp('UTC')",
+    }
+)
+
+EVENTS_ARROW_SCHEMA = pa.schema(
+    [
+        pa.field("message_id", pa.string(), nullable=False),
+        pa.field("account_id", pa.string()),
+        pa.field("user_id", pa.string()),
+        pa.field("event", pa.string(), nullable=False),
+        pa.field("timestamp", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("properties", pa.string()),
+        pa.field("received_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
+def connect(path: Path, *, read_only: bool = False) -> DuckDBBackend:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = ibis.duckdb.connect(str(path), read_only=read_only)
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+def ensure_schema(con: DuckDBBackend) -> None:
+    if EVENTS_TABLE not in con.list_tables():
+        con.create_table(EVENTS_TABLE, schema=EVENTS_SCHEMA)
+
+
+def append_events(con: DuckDBBackend, batch: pa.Table, *, deduplicate: bool = True) -> int:
+    """Append a batch of events in one transaction; returns how many rows were new.
+
+    With ``deduplicate`` a message id already stored (or repeated in the batch) is skipped, so a
+    retried batch is stored once. Bulk loaders that mint unique ids themselves (the demo) pass
+    False to skip the anti-join.
+    """
+    raw = con.con
+    raw.register("hatake_incoming", batch.cast(EVENTS_ARROW_SCHEMA))
+    try:
+        before = raw.execute(f"SELECT count(*) FROM {EVENTS_TABLE}").fetchone()[0]  # noqa: S608
+        if deduplicate:
+            raw.execute(
+                f"INSERT INTO {EVENTS_TABLE} SELECT * FROM hatake_incoming i "  # noqa: S608
+                "QUALIFY row_number() OVER (PARTITION BY message_id) = 1 "
+                f"AND NOT EXISTS (SELECT 1 FROM {EVENTS_TABLE} e WHERE e.message_id = i.message_id)"
+            )
+        else:
+            raw.execute(f"INSERT INTO {EVENTS_TABLE} SELECT * FROM hatake_incoming")  # noqa: S608
+        after = raw.execute(f"SELECT count(*) FROM {EVENTS_TABLE}").fetchone()[0]  # noqa: S608
+    finally:
+        raw.unregister("hatake_incoming")
+    return int(after - before)
+
+
+def events(con: DuckDBBackend) -> ir.Table:
+    return con.table(EVENTS_TABLE)
+
+
+def daily_active_users(table: ir.Table, account_id: str, start: date, end: date) -> ir.Table:
+    """Distinct active users and event counts per UTC day for one account in [start, end]."""
+    day = table.timestamp.date().name("day")
+    window = table.filter(
+        table.account_id == account_id,
+        table.timestamp >= datetime.combine(start, time.min, tzinfo=UTC),
+        table.timestamp < datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
+    )
+    return (
+        window.group_by(day)
+        .aggregate(active_users=window.user_id.nunique(), events=window.count())
+        .order_by("day")
+    )
