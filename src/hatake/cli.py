@@ -13,8 +13,9 @@ from hatake.imports.cli import import_file
 from hatake.team import repository as team_repository
 from hatake.team import service as team_service
 
-app = typer.Typer(help="hatake: customer success platform", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="hatake: customer success platform", no_args_is_help=True, pretty_exceptions_enable=False
+)
 token_app = typer.Typer(help="REST API bearer tokens", no_args_is_help=True)
 user_app = typer.Typer(help="Team users", no_args_is_help=True)
 app.add_typer(token_app, name="token")
@@ -83,8 +84,10 @@ def token_list() -> None:
     with cli_runtime() as runtime, transaction(runtime.sessions) as session:
         for token in team_repository.list_tokens(session):
             state = _("revoked") if token.revoked_at else _("active")
-            console.print(f"{token.id}\t{token.token_prefix}…\t{','.join(token.scopes)}\t"
-                          f"{token.name}\t{state}")
+            console.print(
+                f"{token.id}\t{token.token_prefix}…\t{','.join(token.scopes)}\t"
+                f"{token.name}\t{state}"
+            )
 
 
 @token_app.command("revoke")

@@ -1,6 +1,7 @@
 """ja/en translations from gettext catalogs (Babel), compiled in memory at start-up.
 
-English strings are the message ids; the Japanese catalog lives in locale/ja/LC_MESSAGES.
+English strings are the message ids. Each capability keeps its own catalog file in
+locale/<lang>/LC_MESSAGES/<capability>.po; they are merged into one at start-up.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Literal
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -22,13 +24,17 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
 @cache
 def translations(locale: str) -> gettext_module.NullTranslations:
-    po_path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if locale == "en" or not po_path.exists():
+    po_paths = sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po"))
+    if locale == "en" or not po_paths:
         return gettext_module.NullTranslations()
-    with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
+    merged = Catalog(locale=locale)
+    for po_path in po_paths:
+        with po_path.open("rb") as handle:
+            for message in read_po(handle, locale=locale):
+                if message.id and message.string:
+                    merged.add(message.id, message.string)
     buffer = BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, merged)
     buffer.seek(0)
     return Translations(buffer)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,8 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     _analytics: DuckDBBackend | None = field(default=None, repr=False)
+    # One DuckDB connection is not safe for concurrent queries; web threads take turns.
+    analytics_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def analytics(self) -> DuckDBBackend:
         """The analytics store, opened on first use and kept for the life of the runtime."""

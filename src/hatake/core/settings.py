@@ -67,7 +67,7 @@ class Settings(BaseSettings):
             return FileConfig.model_validate(tomllib.load(handle))
 
     def session_secret(self) -> str:
-        """A stable secret for signing cookies: from the environment, else one kept in HATAKE_HOME."""
+        """A stable secret for signing cookies: from the environment, else kept in HATAKE_HOME."""
         if self.secret_key:
             return self.secret_key
         path = self.home / "secret.key"

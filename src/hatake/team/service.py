@@ -15,7 +15,11 @@ def ensure_org(session: Session) -> OrgSettings:
     org = repository.get_org(session)
     if org is None:
         org = OrgSettings(
-            id=1, name="hatake", time_zone="Asia/Tokyo", currency="JPY", fiscal_year_start_month=4,
+            id=1,
+            name="hatake",
+            time_zone="Asia/Tokyo",
+            currency="JPY",
+            fiscal_year_start_month=4,
             default_locale="ja",
         )
         session.add(org)
@@ -24,16 +28,25 @@ def ensure_org(session: Session) -> OrgSettings:
 
 
 def create_user(
-    session: Session, *, email: str, name: str, role: str = "csm", password: str | None = None,
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: str = "csm",
+    password: str | None = None,
     locale: str | None = None,
 ) -> User:
     if role not in ROLES:
-        raise InvalidInput("Unknown role {role}; use one of {choices}.", role=role,
-                           choices=", ".join(ROLES))
+        raise InvalidInput(
+            "Unknown role {role}; use one of {choices}.", role=role, choices=", ".join(ROLES)
+        )
     if repository.get_user_by_email(session, email) is not None:
         raise Conflict("A user with the email {email} already exists.", email=email)
     user = User(
-        email=email.strip().lower(), name=name, role=role, locale=locale,
+        email=email.strip().lower(),
+        name=name,
+        role=role,
+        locale=locale,
         password_hash=hash_password(password) if password else None,
     )
     session.add(user)
@@ -61,12 +74,18 @@ def create_token(
     """Mint a token; the plain value is returned once and never stored."""
     unknown = [scope for scope in scopes if scope not in SCOPES]
     if unknown or not scopes:
-        raise InvalidInput("Unknown scope {scope}; use one of {choices}.",
-                           scope=", ".join(unknown) or "-", choices=", ".join(SCOPES))
+        raise InvalidInput(
+            "Unknown scope {scope}; use one of {choices}.",
+            scope=", ".join(unknown) or "-",
+            choices=", ".join(SCOPES),
+        )
     plain = new_api_token()
     token = ApiToken(
-        name=name, token_prefix=plain[:10], token_digest=token_digest(plain),
-        scopes=sorted(set(scopes)), user_id=user.id if user else None,
+        name=name,
+        token_prefix=plain[:10],
+        token_digest=token_digest(plain),
+        scopes=sorted(set(scopes)),
+        user_id=user.id if user else None,
     )
     session.add(token)
     session.flush()

@@ -64,16 +64,16 @@ def append_events(con: DuckDBBackend, batch: pa.Table, *, deduplicate: bool = Tr
     raw = con.con
     raw.register("hatake_incoming", batch.cast(EVENTS_ARROW_SCHEMA))
     try:
-        before = raw.execute(f"SELECT count(*) FROM {EVENTS_TABLE}").fetchone()[0]  # noqa: S608
+        before = raw.execute(f"SELECT count(*) FROM {EVENTS_TABLE}").fetchone()[0]
         if deduplicate:
             raw.execute(
-                f"INSERT INTO {EVENTS_TABLE} SELECT * FROM hatake_incoming i "  # noqa: S608
+                f"INSERT INTO {EVENTS_TABLE} SELECT * FROM hatake_incoming i "
                 "QUALIFY row_number() OVER (PARTITION BY message_id) = 1 "
                 f"AND NOT EXISTS (SELECT 1 FROM {EVENTS_TABLE} e WHERE e.message_id = i.message_id)"
             )
         else:
-            raw.execute(f"INSERT INTO {EVENTS_TABLE} SELECT * FROM hatake_incoming")  # noqa: S608
-        after = raw.execute(f"SELECT count(*) FROM {EVENTS_TABLE}").fetchone()[0]  # noqa: S608
+            raw.execute(f"INSERT INTO {EVENTS_TABLE} SELECT * FROM hatake_incoming")
+        after = raw.execute(f"SELECT count(*) FROM {EVENTS_TABLE}").fetchone()[0]
     finally:
         raw.unregister("hatake_incoming")
     return int(after - before)
@@ -96,3 +96,9 @@ def daily_active_users(table: ir.Table, account_id: str, start: date, end: date)
         .aggregate(active_users=window.user_id.nunique(), events=window.count())
         .order_by("day")
     )
+
+
+def activity_since(table: ir.Table, since: datetime) -> ir.Table:
+    """Events and distinct active users (across all accounts) since a moment."""
+    recent = table.filter(table.timestamp >= since)
+    return recent.aggregate(events=recent.count(), active_users=recent.user_id.nunique())

@@ -1,0 +1,160 @@
+"""The app factory: one FastAPI app serving the pages, the REST API and the static assets."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from hatake import __version__
+from hatake.accounts import api as accounts_api
+from hatake.accounts import views as accounts_views
+from hatake.core.db import transaction
+from hatake.core.errors import HatakeError
+from hatake.core.i18n import gettext_for
+from hatake.core.runtime import open_runtime
+from hatake.core.settings import Settings
+from hatake.imports import views as imports_views
+from hatake.team import service as team_service
+from hatake.web import views as web_views
+from hatake.web.deps import LoginRequired, request_locale
+from hatake.web.templating import build_templates, render
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+API_PREFIX = "/api/"
+
+OPENAPI_TAGS = [
+    {"name": "accounts", "description": "Customer companies, upserted by external id."},
+    {"name": "contacts", "description": "People at customers: end users (IDs) and stakeholders."},
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    runtime = open_runtime(settings)
+    with transaction(runtime.sessions) as session:
+        org = team_service.ensure_org(session)
+        time_zone, currency = org.time_zone, org.currency
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        runtime.close()
+
+    app = FastAPI(
+        title="hatake API",
+        version=__version__,
+        description="REST API of hatake. Authenticate with `Authorization: Bearer <token>` "
+        "(create one with `hatake token create --scope read`). Errors are RFC 9457 "
+        "problem+json documents.",
+        openapi_tags=OPENAPI_TAGS,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.templates = build_templates()
+    app.state.time_zone = time_zone
+    app.state.currency = currency
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=runtime.settings.session_secret(),
+        session_cookie="hatake_session",
+        same_site="lax",
+        https_only=runtime.settings.secure_cookies,
+        max_age=14 * 24 * 3600,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(web_views.router)
+    app.include_router(accounts_views.router)
+    app.include_router(imports_views.router)
+    app.include_router(accounts_api.router)
+    _install_error_handlers(app)
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX)
+
+
+def problem(
+    request: Request, *, status: int, title: str, detail: str, extra: dict[str, Any] | None = None
+) -> JSONResponse:
+    """An RFC 9457 problem document."""
+    body = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        **(extra or {}),
+    }
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _error: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(HatakeError)
+    async def hatake_error(request: Request, error: HatakeError) -> Response:
+        gettext = gettext_for(request_locale(request))
+        detail = error.render(gettext)
+        title = gettext(type(error).message_key)
+        if _is_api(request):
+            extra = getattr(error, "problem_extra", None)
+            return problem(
+                request,
+                status=error.status_code,
+                title=title,
+                detail=detail,
+                extra=extra() if callable(extra) else None,
+            )
+        return render(
+            request, "error.html", {"title": title, "detail": detail}, status_code=error.status_code
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
+        gettext = gettext_for(request_locale(request))
+        errors = [
+            {
+                "field": ".".join(str(part) for part in item["loc"] if part != "body"),
+                "message": item["msg"],
+                "type": item["type"],
+            }
+            for item in error.errors()
+        ]
+        detail = "; ".join(f"{item['field']}: {item['message']}" for item in errors)
+        if _is_api(request):
+            return problem(
+                request,
+                status=422,
+                title=gettext("The request is not valid."),
+                detail=detail,
+                extra={"errors": errors},
+            )
+        return render(
+            request,
+            "error.html",
+            {"title": gettext("The request is not valid."), "detail": detail},
+            status_code=400,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        gettext = gettext_for(request_locale(request))
+        title = gettext("Not found.") if error.status_code == 404 else str(error.detail)
+        if _is_api(request):
+            return problem(request, status=error.status_code, title=title, detail=str(error.detail))
+        return render(
+            request, "error.html", {"title": title, "detail": ""}, status_code=error.status_code
+        )
