@@ -133,7 +133,7 @@ def test_sign_in_search_and_open_an_account(
     page.get_by_role("link", name="株式会社はたけ建設").click()
 
     expect(page.get_by_role("heading", name="株式会社はたけ建設")).to_be_visible()
-    expect(page.get_by_text("山田 太郎")).to_be_visible()
+    expect(page.get_by_role("cell", name="山田 太郎 チャンピオン")).to_be_visible()
     expect(page.get_by_text("活用状況の定例会")).to_be_visible()
     expect(page.get_by_text("帳票が出力できない")).to_be_visible()
     expect(page.get_by_text("操作が難しい")).to_be_visible()
