@@ -109,3 +109,6 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
     runtime = open_runtime(settings)
     yield runtime
     runtime.close()
+
+
+from tests.live import live_server  # noqa: E402, F401  (fixture shared by every test folder)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from hatake.accounts.models import Account
 from hatake.team import service as team_service
 from tests.helpers import create_account, create_contact, create_user
-from tests.web.conftest import LiveServer
+from tests.live import LiveServer
 
 
 def _token(session: Session, *scopes: str) -> dict[str, str]:
@@ -143,3 +143,16 @@ def test_openapi_lists_the_api(api: httpx.Client, live_server: LiveServer) -> No
     assert "/api/v1/accounts" in spec["paths"]
     assert "/api/v1/contacts/{external_id}" in spec["paths"]
     assert "/login" not in spec["paths"]
+
+
+def test_a_created_account_is_committed_before_the_response(
+    api: httpx.Client, session: Session
+) -> None:
+    headers = _token(session, "read", "write")
+    for number in range(5):
+        response = api.post(
+            "/accounts", headers=headers, json={"external_id": f"ACC-{number}", "name": "x"}
+        )
+        assert response.status_code == 201
+        session.rollback()
+        assert session.scalar(select(func.count()).select_from(Account)) == number + 1

@@ -48,3 +48,21 @@ def test_every_japanese_message_keeps_its_placeholders() -> None:
                     assert sorted(placeholder.findall(message.id)) == sorted(
                         placeholder.findall(message.string)
                     ), f"{po_path.name}: {message.id}"
+
+
+def test_no_message_is_translated_two_ways_across_catalogs() -> None:
+    from babel.messages.pofile import read_po
+
+    from hatake.core.i18n import LOCALE_DIR
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for po_path in sorted((LOCALE_DIR / "ja" / "LC_MESSAGES").glob("*.po")):
+        with po_path.open("rb") as handle:
+            for message in read_po(handle):
+                if not (message.id and message.string):
+                    continue
+                earlier = seen.setdefault(message.id, (po_path.name, message.string))
+                if earlier[1] != message.string:
+                    clashes.append((message.id, earlier, (po_path.name, message.string)))
+    assert clashes == []

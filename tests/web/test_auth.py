@@ -6,7 +6,7 @@ import httpx
 from sqlalchemy.orm import Session
 
 from tests.helpers import PASSWORD, create_user
-from tests.web.conftest import LiveServer, csrf_from, sign_in
+from tests.live import LiveServer, csrf_from, sign_in
 
 
 def test_pages_require_sign_in(live_server: LiveServer) -> None:

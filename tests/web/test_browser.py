@@ -23,7 +23,7 @@ from tests.helpers import (
     create_touchpoint,
     create_user,
 )
-from tests.web.conftest import LiveServer
+from tests.live import LiveServer
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"

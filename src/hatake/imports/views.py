@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from hatake.core.errors import NotFound
 from hatake.core.i18n import gettext_for
@@ -24,14 +24,7 @@ router = APIRouter(include_in_schema=False)
 
 def _safe_name(name: str | None, fallback: str) -> str:
     """Keep the uploaded file's own name (errors cite it) without letting it pick a path."""
-    base = Path(name or fallback).name
-    return re.sub(r"[^\w.\-()\u3000-\u9fff\uff00-\uffef ]", "_", base) or fallback
-
-
-async def _save(upload: UploadFile, folder: Path, fallback: str) -> Path:
-    path = folder / _safe_name(upload.filename, fallback)
-    path.write_bytes(await upload.read())
-    return path
+    return Path(name or fallback).name or fallback
 
 
 @router.get("/imports", response_class=HTMLResponse)
@@ -51,20 +44,23 @@ async def upload(
 ) -> Response:
     locale = request_locale(request)
     context: dict[str, object] = {"entities": ENTITIES, "entity": entity, "dry_run": dry_run}
+    settings = request.app.state.runtime.settings
     with tempfile.TemporaryDirectory(prefix="hatake-upload-") as folder:
-        data_path = await _save(file, Path(folder), f"{entity}.csv")
         mapping_path = None
         if mapping is not None and mapping.filename:
-            (Path(folder) / "mapping").mkdir()
-            mapping_path = await _save(mapping, Path(folder) / "mapping", "mapping.yaml")
+            mapping_path = Path(folder) / _safe_name(mapping.filename, "mapping.yaml")
+            mapping_path.write_bytes(await mapping.read())
         try:
-            report = service.run_import(
+            # The import is synchronous database work: keep it off the event loop.
+            report = await run_in_threadpool(
+                service.import_data,
                 session,
                 entity=entity,
-                path=data_path,
+                data=await file.read(),
+                file_name=_safe_name(file.filename, f"{entity}.csv"),
                 mapping=mapping_path,
                 dry_run=dry_run,
-                settings=request.app.state.runtime.settings,
+                settings=settings,
             )
         except ImportFailed as failure:
             session.rollback()
@@ -84,14 +80,15 @@ def download_template(
     if entity not in ENTITIES or extension not in ("csv", "xlsx"):
         raise NotFound()
     locale = request_locale(request)
+    custom_fields = request.app.state.runtime.settings.file_config.custom_fields
     if extension == "csv":
         return Response(
-            template_csv(entity, locale),
+            template_csv(entity, locale, custom_fields),
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition": f'attachment; filename="{entity}.csv"'},
         )
     return Response(
-        template_xlsx(entity, locale),
+        template_xlsx(entity, locale, custom_fields),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"content-disposition": f'attachment; filename="{entity}.xlsx"'},
     )

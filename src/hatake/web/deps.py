@@ -60,7 +60,9 @@ def db_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-DbSession = Annotated[Session, Depends(db_session)]
+# scope="function": the commit runs before the response is sent, so a client never sees a
+# success for data that then failed to commit.
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def request_locale(request: Request) -> str:
