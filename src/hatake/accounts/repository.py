@@ -223,3 +223,40 @@ def portfolio_counts(session: Session, *, currency: str) -> PortfolioCounts:
         total_mrr_minor=int(mrr or 0),
         active_contacts=int(contacts or 0),
     )
+
+
+@dataclass(frozen=True)
+class OwnerLoad:
+    owner_id: int | None
+    owner_name: str | None
+    active_accounts: int
+    mrr_minor: int
+
+
+def owner_loads(session: Session, *, currency: str) -> list[OwnerLoad]:
+    """Active accounts and their MRR (in ``currency``) per owner, largest book first."""
+    mrr = (
+        select(Subscription.account_id, func.sum(Subscription.mrr_minor).label("mrr_minor"))
+        .where(Subscription.status == "active", Subscription.currency == currency)
+        .group_by(Subscription.account_id)
+        .subquery("account_mrr")
+    )
+    rows = session.execute(
+        select(
+            Account.owner_id,
+            User.name,
+            func.count(Account.id),
+            func.coalesce(func.sum(mrr.c.mrr_minor), 0),
+        )
+        .outerjoin(User, User.id == Account.owner_id)
+        .outerjoin(mrr, mrr.c.account_id == Account.id)
+        .where(Account.status == "active")
+        .group_by(Account.owner_id, User.name)
+        .order_by(func.coalesce(func.sum(mrr.c.mrr_minor), 0).desc())
+    ).all()
+    return [
+        OwnerLoad(
+            owner_id=row[0], owner_name=row[1], active_accounts=int(row[2]), mrr_minor=int(row[3])
+        )
+        for row in rows
+    ]

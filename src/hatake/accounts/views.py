@@ -75,25 +75,17 @@ def account_page(
     if account is None:
         raise NotFound("No account with id {account_id}.", account_id=account_id)
     today = datetime.now(UTC).date()
+    start = today - timedelta(days=USAGE_DAYS - 1)
     runtime = request.app.state.runtime
     with runtime.analytics_lock:
-        usage_table = (
+        usage_rows = (
             store.daily_active_users(
-                store.events(runtime.analytics()),
-                account.external_id,
-                today - timedelta(days=USAGE_DAYS - 1),
-                today,
+                store.events(runtime.analytics()), start, today, account_id=account.external_id
             )
             .to_pyarrow()
             .to_pylist()
         )
-    by_day = {row["day"]: row for row in usage_table}
-    days = [today - timedelta(days=offset) for offset in range(USAGE_DAYS - 1, -1, -1)]
-    usage_chart = {
-        "labels": [day.isoformat() for day in days],
-        "active_users": [by_day[day]["active_users"] if day in by_day else 0 for day in days],
-        "events": [by_day[day]["events"] if day in by_day else 0 for day in days],
-    }
+    usage_chart = store.daily_series(usage_rows, start, today)
     contacts = repository.contacts_of(session, account.id)
     surveys = voc_repository.survey_responses_of(session, account.id)
     custom_fields = runtime.settings.file_config.custom_fields

@@ -83,19 +83,34 @@ def events(con: DuckDBBackend) -> ir.Table:
     return con.table(EVENTS_TABLE)
 
 
-def daily_active_users(table: ir.Table, account_id: str, start: date, end: date) -> ir.Table:
-    """Distinct active users and event counts per UTC day for one account in [start, end]."""
-    day = table.timestamp.date().name("day")
+def daily_active_users(
+    table: ir.Table, start: date, end: date, account_id: str | None = None
+) -> ir.Table:
+    """Distinct active users and event counts per UTC day in [start, end], for one account or
+    (without ``account_id``) across the whole customer base."""
     window = table.filter(
-        table.account_id == account_id,
         table.timestamp >= datetime.combine(start, time.min, tzinfo=UTC),
         table.timestamp < datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
     )
+    if account_id is not None:
+        window = window.filter(window.account_id == account_id)
+    day = window.timestamp.date().name("day")
     return (
         window.group_by(day)
         .aggregate(active_users=window.user_id.nunique(), events=window.count())
         .order_by("day")
     )
+
+
+def daily_series(rows: list[dict[str, object]], start: date, end: date) -> dict[str, list[object]]:
+    """Fill the days without activity with zeros, for charts."""
+    by_day = {row["day"]: row for row in rows}
+    days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+    return {
+        "labels": [day.isoformat() for day in days],
+        "active_users": [by_day[day]["active_users"] if day in by_day else 0 for day in days],
+        "events": [by_day[day]["events"] if day in by_day else 0 for day in days],
+    }
 
 
 def activity_since(table: ir.Table, since: datetime) -> ir.Table:

@@ -9,7 +9,10 @@ from ibis.backends.duckdb import Backend as DuckDBBackend
 from sqlalchemy.orm import Session
 
 from hatake.accounts import repository as accounts_repository
+from hatake.accounts.repository import OwnerLoad
 from hatake.usage import store
+
+USAGE_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -20,12 +23,17 @@ class Overview:
     active_contacts: int
     events_30d: int
     active_users_30d: int
+    owners: list[OwnerLoad]
+    usage: dict[str, list[object]]
 
 
 def summarize(session: Session, analytics: DuckDBBackend, *, currency: str) -> Overview:
     counts = accounts_repository.portfolio_counts(session, currency=currency)
-    since = datetime.now(UTC) - timedelta(days=30)
-    usage = store.activity_since(store.events(analytics), since).to_pyarrow().to_pylist()[0]
+    now = datetime.now(UTC)
+    events = store.events(analytics)
+    usage = store.activity_since(events, now - timedelta(days=30)).to_pyarrow().to_pylist()[0]
+    start, today = now.date() - timedelta(days=USAGE_DAYS - 1), now.date()
+    daily = store.daily_active_users(events, start, today).to_pyarrow().to_pylist()
     return Overview(
         active_accounts=counts.active_accounts,
         churned_accounts=counts.churned_accounts,
@@ -33,4 +41,6 @@ def summarize(session: Session, analytics: DuckDBBackend, *, currency: str) -> O
         active_contacts=counts.active_contacts,
         events_30d=int(usage["events"] or 0),
         active_users_30d=int(usage["active_users"] or 0),
+        owners=accounts_repository.owner_loads(session, currency=currency),
+        usage=store.daily_series(daily, start, today),
     )
