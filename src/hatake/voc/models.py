@@ -16,7 +16,9 @@ class SurveyResponse(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(String(200), unique=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
-    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
     responded_on: Mapped[date] = mapped_column(Date)
     nps: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,129 @@
+"""`hatake demo`: fill the stores with a simulated customer base to explore hatake with."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from hatake.core.cli_support import cli_gettext, cli_runtime, console
+from hatake.core.db import transaction
+from hatake.core.errors import Conflict, InvalidInput
+from hatake.demo import names, repository, writer
+from hatake.demo.simulator import DemoOptions
+from hatake.demo.timeline import japan_today
+
+
+class DemoLocale(StrEnum):
+    ja = "ja"
+    en = "en"
+
+
+class DemoDataExists(Conflict):
+    message_key = (
+        "Accounts already exist. Run `hatake demo --reset` to replace all customer data with "
+        "demo data, or add --keep-existing to keep it."
+    )
+
+
+class ConflictingDemoFlags(InvalidInput):
+    message_key = "Use either --reset or --keep-existing, not both."
+
+
+def demo(
+    accounts: Annotated[int, typer.Option(min=1, help="Number of customer accounts")] = 500,
+    months: Annotated[
+        int, typer.Option(min=1, max=120, help="Months of activity before --today")
+    ] = 18,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Random seed; the same seed gives the same data")
+    ] = 42,
+    locale: Annotated[DemoLocale, typer.Option(help="Language of names and texts")] = DemoLocale.ja,
+    today: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"], help="The simulation ends on this day (default: today in Japan)"
+        ),
+    ] = None,
+    reset: Annotated[
+        bool, typer.Option(help="Replace existing customer data, events and demo truth tables")
+    ] = False,
+    keep_existing: Annotated[
+        bool, typer.Option(help="If accounts already exist, leave everything as it is")
+    ] = False,
+) -> None:
+    """Generate demo data: accounts, contacts, contracts, touchpoints, tickets, NPS answers and
+    product-usage events from a behavioural simulation, plus a demo login."""
+    _ = cli_gettext()
+    started = time.perf_counter()
+    options = DemoOptions(
+        accounts=accounts,
+        months=months,
+        seed=seed,
+        locale=locale.value,
+        today=today.date() if today else japan_today(),
+    )
+    with cli_runtime() as runtime:
+        if reset and keep_existing:
+            raise ConflictingDemoFlags()
+        analytics = runtime.analytics()
+        with transaction(runtime.sessions) as session:
+            if repository.has_accounts(session) and not reset:
+                if keep_existing:
+                    console.print(_("Accounts already exist; nothing was changed."))
+                    return
+                raise DemoDataExists()
+            if writer.write_example_config(runtime.settings.config_file, options.locale):
+                console.print(
+                    _("Wrote example custom fields to {path}.").format(
+                        path=runtime.settings.config_file
+                    )
+                )
+            with _progress() as progress:
+                generating = progress.add_task(_("Generating demo data"), total=options.accounts)
+                loading = progress.add_task(_("Loading usage events"), total=1, start=False)
+                totals = writer.write_demo(
+                    session,
+                    analytics,
+                    options,
+                    reset=reset,
+                    workdir=runtime.settings.analytics_file.parent,
+                    on_chunk=lambda done: progress.advance(generating, done),
+                    on_load=lambda: progress.start_task(loading),
+                )
+                progress.advance(loading)
+    _print_summary(totals, options.today, time.perf_counter() - started)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def _print_summary(totals: dict[str, int], today: date, seconds: float) -> None:
+    _ = cli_gettext()
+    # The entity names shared with the import page, so both speak of the same things.
+    labels = {entity: _(entity) for entity in totals if entity != "events"}
+    labels["events"] = _("Usage events")
+    table = Table(title=_("Demo data up to {date}").format(date=today.isoformat()))
+    table.add_column(_("Data"))
+    table.add_column(_("Rows"), justify="right")
+    for key, label in labels.items():
+        table.add_row(label, f"{totals[key]:,}")
+    console.print(table)
+    console.print(
+        _("Sign in as {email} with the password {password}").format(
+            email=names.DEMO_EMAIL, password=names.DEMO_PASSWORD
+        )
+    )
+    console.print(_("Done in {seconds} s.").format(seconds=f"{seconds:.1f}"))

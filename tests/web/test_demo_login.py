@@ -1,0 +1,29 @@
+"""What `make demo` does, small: generate demo data, serve it, sign in with the demo login."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from typer.testing import CliRunner
+
+from hatake.cli import app
+from hatake.core.settings import Settings
+from tests.live import LiveServer, sign_in
+
+
+def test_the_demo_login_opens_a_populated_product(
+    settings: Settings, live_server: LiveServer
+) -> None:
+    result = CliRunner().invoke(app, ["demo", "--accounts", "15", "--months", "3", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert "demo@hatake.example" in result.output
+    with httpx.Client(base_url=live_server.url, headers={"accept-language": "en"}) as client:
+        assert sign_in(client, "demo@hatake.example", "hatake-demo").status_code == 303
+        accounts = client.get("/accounts")
+        assert "15 accounts" in accounts.text
+        first = re.search(r'href="/accounts/(\d+)"', accounts.text)
+        assert first is not None
+        page = client.get(f"/accounts/{first.group(1)}")
+        assert page.status_code == 200
+        assert "Recent usage (90 days)" in page.text
