@@ -146,3 +146,34 @@ def test_sign_in_search_and_open_an_account(
     expect(page.get_by_role("heading", name="Recent usage (90 days)")).to_be_visible()
     _screenshot(page, "account-page-en", database_url)
     context.close()
+
+
+def test_a_broken_import_shows_every_bad_row(
+    browser: Browser,
+    session: Session,
+    live_server: LiveServer,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    create_user(session, email="csm@example.com", name="佐藤 花子")
+    session.commit()
+    broken = tmp_path / "顧客リスト.csv"
+    broken.write_bytes(
+        "外部ID,会社名,従業員数,契約開始日\r\n"
+        "ACC-1,株式会社はたけ建設,120,2025/13/01\r\n"
+        "ACC-1,株式会社みのり不動産,-5,2025/04/01\r\n".encode("cp932")
+    )
+    context = browser.new_context(locale="en-US", viewport={"width": 1360, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login?next=/imports")
+    page.get_by_label("Email").fill("csm@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("File (.csv").set_input_files(str(broken))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("顧客リスト.csv")
+    rows = page.locator("table.issues tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_contain_text("2025/13/01")
+    _screenshot(page, "import-errors", database_url)
+    context.close()

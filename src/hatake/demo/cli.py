@@ -17,6 +17,7 @@ from hatake.core.errors import Conflict, InvalidInput
 from hatake.demo import names, repository, writer
 from hatake.demo.simulator import DemoOptions
 from hatake.demo.timeline import japan_today
+from hatake.imports.specs import ENTITY_LABELS
 
 
 class DemoLocale(StrEnum):
@@ -113,7 +114,7 @@ def _progress() -> Progress:
 def _print_summary(totals: dict[str, int], today: date, seconds: float) -> None:
     _ = cli_gettext()
     # The entity names shared with the import page, so both speak of the same things.
-    labels = {entity: _(entity) for entity in totals if entity != "events"}
+    labels = {entity: _(ENTITY_LABELS[entity]) for entity in totals if entity != "events"}
     labels["events"] = _("Usage events")
     table = Table(title=_("Demo data up to {date}").format(date=today.isoformat()))
     table.add_column(_("Data"))

@@ -406,6 +406,15 @@ SPECS: dict[str, EntitySpec] = {
 }
 # In dependency order: a file may only refer to rows of the entities before it.
 ENTITIES: tuple[str, ...] = tuple(SPECS)
+# What people call each entity (English msgids, translated in the catalogs).
+ENTITY_LABELS: dict[str, str] = {
+    "accounts": "Customer accounts",
+    "contacts": "Contacts and end users",
+    "subscriptions": "Subscriptions",
+    "touchpoints": "Touchpoints",
+    "tickets": "Tickets",
+    "survey_responses": "NPS answers",
+}
 
 _CUSTOM_TYPES = {
     "number": T.NUMBER,

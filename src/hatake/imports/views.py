@@ -14,7 +14,7 @@ from hatake.core.errors import NotFound
 from hatake.core.i18n import gettext_for
 from hatake.imports import service
 from hatake.imports.report import ImportFailed
-from hatake.imports.specs import ENTITIES
+from hatake.imports.specs import ENTITIES, ENTITY_LABELS
 from hatake.imports.templates import template_csv, template_xlsx
 from hatake.web.deps import CsrfChecked, CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
@@ -29,7 +29,7 @@ def _safe_name(name: str | None, fallback: str) -> str:
 
 @router.get("/imports", response_class=HTMLResponse)
 def import_page(request: Request, _user: CurrentUser) -> Response:
-    return render(request, "imports/upload.html", {"entities": ENTITIES})
+    return render(request, "imports/upload.html", {"entities": ENTITY_LABELS})
 
 
 @router.post("/imports", response_class=HTMLResponse, dependencies=[CsrfChecked])
@@ -43,7 +43,11 @@ async def upload(
     dry_run: Annotated[bool, Form()] = False,
 ) -> Response:
     locale = request_locale(request)
-    context: dict[str, object] = {"entities": ENTITIES, "entity": entity, "dry_run": dry_run}
+    context: dict[str, object] = {
+        "entities": ENTITY_LABELS,
+        "entity": entity,
+        "dry_run": dry_run,
+    }
     settings = request.app.state.runtime.settings
     with tempfile.TemporaryDirectory(prefix="hatake-upload-") as folder:
         mapping_path = None
