@@ -24,10 +24,18 @@ class CustomFieldDef(BaseModel):
     choices: list[str] = []
 
 
+class HealthConfig(BaseModel):
+    """Inputs of the health-score factors that depend on the team's product."""
+
+    key_features: list[str] = []
+    stale_ticket_days: int = Field(default=14, ge=1)
+
+
 class FileConfig(BaseModel):
     """What lives in HATAKE_HOME/config.toml: configuration a team edits by hand."""
 
     custom_fields: list[CustomFieldDef] = []
+    health: HealthConfig = HealthConfig()
 
 
 class Settings(BaseSettings):
