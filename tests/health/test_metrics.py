@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from hatake.accounts.models import Account
 from hatake.core.runtime import Runtime
 from hatake.core.settings import HealthConfig
-from hatake.health.service import account_metrics
+from hatake.health.service import account_inputs
 from hatake.usage import store
 from tests.helpers import (
     create_account,
@@ -46,6 +47,10 @@ def _events(runtime: Runtime, rows: list[tuple[str, str, str, datetime]]) -> Non
             }
         ),
     )
+
+
+def _metrics(*args: Any, **kwargs: Any) -> dict[str, dict[str, Any]]:
+    return {key: item.metrics for key, item in account_inputs(*args, **kwargs).items()}
 
 
 def _book(session: Session, runtime: Runtime) -> None:
@@ -105,15 +110,15 @@ def _book(session: Session, runtime: Runtime) -> None:
 
 def test_hand_computed_metrics(session: Session, runtime: Runtime) -> None:
     _book(session, runtime)
-    metrics = account_metrics(
+    metrics = _metrics(
         session, runtime.analytics(), as_of=AS_OF, config=CONFIG, custom_keys=["region", "score"]
     )
     assert set(metrics) == {"A"}  # GONE has no term running on AS_OF
     values = metrics["A"]
     assert values["active_users_7d"] == 2.0  # u1 today, u2 six days ago
     assert values["active_users_30d"] == 3.0
-    assert values["usage_rate"] == pytest.approx(30.0)  # 3 active / 10 seats
-    assert values["usage_trend"] == pytest.approx(300.0)  # 4 events vs 1: +300 %
+    assert values["usage_rate"] == pytest.approx(0.3)  # 3 active / 10 seats
+    assert values["usage_trend"] == pytest.approx(3.0)  # 4 events vs 1: +300 %
     assert values["days_since_last_activity"] == 0.0
     assert values["feature_breadth"] == 2.0
     assert values["open_tickets"] == 2.0
@@ -122,9 +127,9 @@ def test_hand_computed_metrics(session: Session, runtime: Runtime) -> None:
     assert values["latest_nps"] == 5.0
     assert values["nps_category"] == "detractor"
     assert values["days_since_meaningful_touch"] == 10.0
-    assert values["seat_utilisation"] == pytest.approx(30.0)  # 3 present contacts / 10 seats
+    assert values["seat_utilisation"] == pytest.approx(0.3)  # 3 present contacts / 10 seats
     assert values["days_to_renewal"] == 305.0  # 2026-06-30 → 2027-05-01
-    assert values["mrr_change_90d"] == pytest.approx(20.0)  # 100,000 on 04-01 → 120,000
+    assert values["mrr_change_90d"] == pytest.approx(0.2)  # 100,000 on 04-01 → 120,000
     assert values["champion_present"] == 1.0
     assert values["custom.region"] == "関東"
     assert values["custom.score"] == 7.0
@@ -132,9 +137,7 @@ def test_hand_computed_metrics(session: Session, runtime: Runtime) -> None:
 
 def test_later_data_never_changes_a_past_date(session: Session, runtime: Runtime) -> None:
     _book(session, runtime)
-    before = account_metrics(
-        session, runtime.analytics(), as_of=AS_OF, config=CONFIG, custom_keys=[]
-    )
+    before = _metrics(session, runtime.analytics(), as_of=AS_OF, config=CONFIG, custom_keys=[])
     later = AS_OF + timedelta(days=1)
     account = session.scalars(select(Account).where(Account.external_id == "A")).one()
     _events(runtime, [("A", f"n{n}", "report_exported", _at(later, hour=n)) for n in range(5)])
@@ -144,13 +147,9 @@ def test_later_data_never_changes_a_past_date(session: Session, runtime: Runtime
     create_touchpoint(session, account, occurred_at=_at(later))
     create_subscription(session, account, seats=50, mrr_minor=500_000, start_date=later)
     session.commit()
-    after = account_metrics(
-        session, runtime.analytics(), as_of=AS_OF, config=CONFIG, custom_keys=[]
-    )
+    after = _metrics(session, runtime.analytics(), as_of=AS_OF, config=CONFIG, custom_keys=[])
     assert after == before
     assert (
-        account_metrics(session, runtime.analytics(), as_of=later, config=CONFIG, custom_keys=[])[
-            "A"
-        ]
+        _metrics(session, runtime.analytics(), as_of=later, config=CONFIG, custom_keys=[])["A"]
         != before["A"]
     )

@@ -47,20 +47,20 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 
 
 def usage_rate(known: Known) -> Value:
-    """Active IDs in 30 days per contracted seat; free plans (no seats) use registered IDs."""
+    """Active IDs in 30 days per contracted seat (a fraction); free plans (no seats) use
+    registered IDs."""
     active = float(known.usage.get("active_users_30d") or 0)
     base = known.facts.seats or known.facts.active_contacts
-    rate = _ratio(active, base)
-    return None if rate is None else 100.0 * rate
+    return _ratio(active, base)
 
 
 def usage_trend(known: Known) -> Value:
-    """Events in the last 30 days against the 30 before, in percent."""
+    """Events in the last 30 days against the 30 before, as a fraction (0.1 = +10 %)."""
     current = float(known.usage.get("events_30d") or 0)
     previous = float(known.usage.get("events_previous_30d") or 0)
     if previous == 0:
-        return None if current == 0 else 100.0
-    return 100.0 * (current - previous) / previous
+        return None if current == 0 else 1.0
+    return (current - previous) / previous
 
 
 def days_since_last_activity(known: Known) -> Value:
@@ -69,8 +69,7 @@ def days_since_last_activity(known: Known) -> Value:
 
 
 def seat_utilisation(known: Known) -> Value:
-    rate = _ratio(known.facts.active_contacts, known.facts.seats)
-    return None if rate is None else 100.0 * rate
+    return _ratio(known.facts.active_contacts, known.facts.seats)
 
 
 def days_to_renewal(known: Known) -> Value:
@@ -82,7 +81,7 @@ def mrr_change_90d(known: Known) -> Value:
     before = known.facts.mrr_minor_90d_ago
     if before == 0:
         return None
-    return 100.0 * (known.facts.mrr_minor - before) / before
+    return (known.facts.mrr_minor - before) / before
 
 
 def ticket_trend(known: Known) -> Value:
@@ -102,18 +101,16 @@ def days_since_meaningful_touch(known: Known) -> Value:
 FACTORS: tuple[Factor, ...] = (
     Factor("active_users_7d", "Active users in 7 days", "users", _usage("active_users_7d")),
     Factor("active_users_30d", "Active users in 30 days", "users", _usage("active_users_30d")),
-    Factor("usage_rate", "Usage rate", "%", usage_rate),
-    Factor("usage_trend", "Usage trend", "%", usage_trend),
+    Factor("usage_rate", "Usage rate", "ratio", usage_rate),
+    Factor("usage_trend", "Usage trend", "ratio", usage_trend),
     Factor(
         "days_since_last_activity", "Days since last activity", "days", days_since_last_activity
     ),
-    Factor(
-        "feature_breadth", "Key features used in 30 days", "features", _usage("feature_breadth")
-    ),
+    Factor("feature_breadth", "Feature breadth", "features", _usage("feature_breadth")),
     Factor("open_tickets", "Open tickets", "tickets", lambda k: float(k.facts.open_tickets)),
     Factor(
         "tickets_unresolved_over_n_days",
-        "Tickets unresolved too long",
+        "Long-unresolved tickets",
         "tickets",
         lambda k: float(k.facts.old_open_tickets),
     ),
@@ -122,16 +119,17 @@ FACTORS: tuple[Factor, ...] = (
     Factor("nps_category", "NPS category", "", latest_nps_category),
     Factor(
         "days_since_meaningful_touch",
-        "Days since last meaningful touch",
+        "Days since meaningful touch",
         "days",
         days_since_meaningful_touch,
     ),
-    Factor("seat_utilisation", "Seat utilisation", "%", seat_utilisation),
+    Factor("seat_utilisation", "Seat utilisation", "ratio", seat_utilisation),
     Factor("days_to_renewal", "Days to renewal", "days", days_to_renewal),
-    Factor("mrr_change_90d", "MRR change over 90 days", "%", mrr_change_90d),
+    Factor("mrr_change_90d", "MRR change in 90 days", "ratio", mrr_change_90d),
     Factor("champion_present", "Champion present", "", lambda k: float(k.facts.champions > 0)),
 )
 FACTORS_BY_SLUG: dict[str, Factor] = {factor.slug: factor for factor in FACTORS}
+METRIC_LABELS: dict[str, str] = {factor.slug: factor.label for factor in FACTORS}
 
 
 def known_metrics(custom_keys: list[str]) -> set[str]:

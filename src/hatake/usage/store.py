@@ -9,10 +9,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 from ibis.backends.duckdb import Backend as DuckDBBackend
+
+from hatake.core.errors import HatakeError
 
 EVENTS_TABLE = "usage_events"
 
@@ -41,9 +44,22 @@ EVENTS_ARROW_SCHEMA = pa.schema(
 )
 
 
+class AnalyticsLocked(HatakeError):
+    status_code = 409
+    message_key = (
+        "The analytics store {path} is open in another hatake process (a running server or "
+        "command). DuckDB allows one writer at a time: stop that process and try again."
+    )
+
+
 def connect(path: Path, *, read_only: bool = False) -> DuckDBBackend:
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = ibis.duckdb.connect(str(path), read_only=read_only)
+    try:
+        con = ibis.duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        raise AnalyticsLocked(path=str(path)) from None
     if not read_only:
         ensure_schema(con)
     return con

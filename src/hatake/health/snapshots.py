@@ -1,0 +1,108 @@
+"""Daily health-score snapshots in the analytics store: one row per account per day per
+definition version, and one per factor, so any past date can be shown, explained and
+backtested."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+from ibis.backends.duckdb import Backend as DuckDBBackend
+
+from hatake.health.scoring import ScoreResult
+
+SCORES_TABLE = "health_scores"
+FACTORS_TABLE = "health_factor_scores"
+
+SCORES_SCHEMA = ibis.schema({
+    "account_id": "!string", "as_of": "!date", "definition_version": "!string",
+    "profile": "string", "score": "float64", "grade": "string",
+})  # fmt: skip
+FACTORS_SCHEMA = ibis.schema({
+    "account_id": "!string", "as_of": "!date", "definition_version": "!string",
+    "metric": "!string", "factor_group": "string", "raw_number": "float64",
+    "raw_text": "string", "points": "float64", "weight": "float64",
+    "contribution": "float64", "missing": "boolean",
+})  # fmt: skip
+
+
+def ensure_tables(con: DuckDBBackend) -> None:
+    existing = set(con.list_tables())
+    if SCORES_TABLE not in existing:
+        con.create_table(SCORES_TABLE, schema=SCORES_SCHEMA)
+    if FACTORS_TABLE not in existing:
+        con.create_table(FACTORS_TABLE, schema=FACTORS_SCHEMA)
+
+
+def _arrow(as_of: date, results: Mapping[str, ScoreResult]) -> tuple[pa.Table, pa.Table]:
+    scores: dict[str, list[object]] = {name: [] for name in SCORES_SCHEMA.names}
+    factors: dict[str, list[object]] = {name: [] for name in FACTORS_SCHEMA.names}
+    for account_id, result in results.items():
+        for name, value in (
+            ("account_id", account_id),
+            ("as_of", as_of),
+            ("definition_version", result.definition_version),
+            ("profile", result.profile),
+            ("score", result.score),
+            ("grade", result.grade),
+        ):
+            scores[name].append(value)
+        for factor in result.factors:
+            raw = factor.raw_value
+            row = {
+                "account_id": account_id, "as_of": as_of,
+                "definition_version": result.definition_version, "metric": factor.metric,
+                "factor_group": factor.group,
+                "raw_number": raw if isinstance(raw, int | float) else None,
+                "raw_text": raw if isinstance(raw, str) else None, "points": factor.points,
+                "weight": factor.weight_effective, "contribution": factor.contribution,
+                "missing": factor.missing,
+            }  # fmt: skip
+            for name, value in row.items():
+                factors[name].append(value)
+    return (
+        pa.table(scores, schema=SCORES_SCHEMA.to_pyarrow()),
+        pa.table(factors, schema=FACTORS_SCHEMA.to_pyarrow()),
+    )
+
+
+def replace_day(
+    con: DuckDBBackend, *, as_of: date, version: str, results: Mapping[str, ScoreResult]
+) -> int:
+    """Store one day's scores for a definition version in one transaction, replacing any
+    earlier run of the same day and version (a refresh is idempotent)."""
+    ensure_tables(con)
+    scores, factors = _arrow(as_of, results)
+    raw = con.con
+    raw.execute("BEGIN TRANSACTION")
+    try:
+        for table in (SCORES_TABLE, FACTORS_TABLE):
+            raw.execute(
+                f"DELETE FROM {table} WHERE as_of = ? AND definition_version = ?",
+                [as_of, version],
+            )
+        raw.register("hatake_scores", scores)
+        raw.register("hatake_factors", factors)
+        raw.execute(f"INSERT INTO {SCORES_TABLE} SELECT * FROM hatake_scores")
+        raw.execute(f"INSERT INTO {FACTORS_TABLE} SELECT * FROM hatake_factors")
+        raw.execute("COMMIT")
+    except BaseException:
+        raw.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("hatake_scores", "hatake_factors"):
+            raw.unregister(name)
+    return scores.num_rows
+
+
+def scores(con: DuckDBBackend) -> ir.Table:
+    ensure_tables(con)
+    return con.table(SCORES_TABLE)
+
+
+def factor_scores(con: DuckDBBackend) -> ir.Table:
+    ensure_tables(con)
+    return con.table(FACTORS_TABLE)

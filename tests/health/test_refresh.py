@@ -1,0 +1,70 @@
+"""`hatake refresh` stores each day's scores with their per-factor explanation, idempotently."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from hatake.cli import app
+from hatake.core.runtime import open_runtime
+from hatake.core.settings import Settings
+from hatake.health import snapshots
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def demo_home(settings: Settings) -> Settings:
+    result = runner.invoke(
+        app, ["demo", "--accounts", "12", "--months", "3", "--seed", "3", "--today", "2026-11-01"]
+    )
+    assert result.exit_code == 0, result.output
+    return settings
+
+
+def _stored(settings: Settings) -> tuple[int, int, float]:
+    """Rows stored, and the largest gap between a score and the sum of its contributions."""
+    runtime = open_runtime(settings)
+    try:
+        scores = snapshots.scores(runtime.analytics()).to_pandas()
+        factors = snapshots.factor_scores(runtime.analytics()).to_pandas()
+    finally:
+        runtime.close()
+    keys = ["account_id", "as_of"]
+    totals = factors.groupby(keys)["contribution"].sum()
+    gap = (scores.set_index(keys)["score"] - totals).abs().max()
+    return len(scores), len(factors), float(gap)
+
+
+def test_refresh_a_day_then_again(demo_home: Settings) -> None:
+    first = runner.invoke(app, ["refresh", "--as-of", "2026-10-31"])
+    assert first.exit_code == 0, first.output
+    rows, factor_rows, gap = _stored(demo_home)
+    assert rows > 0
+    assert factor_rows > rows
+    assert gap < 0.051, "the factor contributions add up to the stored (rounded) score"
+    again = runner.invoke(app, ["refresh", "--as-of", "2026-10-31"])
+    assert again.exit_code == 0
+    assert _stored(demo_home)[:2] == (rows, factor_rows)
+
+
+def test_backfill_scores_every_day(demo_home: Settings) -> None:
+    result = runner.invoke(app, ["refresh", "--backfill", "2026-10-29", "2026-10-31"])
+    assert result.exit_code == 0, result.output
+    runtime = open_runtime(demo_home)
+    try:
+        days = snapshots.scores(runtime.analytics()).as_of.nunique().to_pyarrow().as_py()
+    finally:
+        runtime.close()
+    assert days == 3
+
+
+def test_bad_backfill_and_definition_are_refused(demo_home: Settings, tmp_path) -> None:
+    backwards = runner.invoke(app, ["refresh", "--backfill", "2026-10-31", "2026-10-01"])
+    assert backwards.exit_code == 1
+    broken = tmp_path / "score.yaml"
+    broken.write_text("version: [\n", encoding="utf-8")
+    result = runner.invoke(app, ["refresh", "--definition", str(broken)])
+    assert result.exit_code == 1
+    assert "score.yaml" in result.output
+    assert "Traceback" not in result.output
