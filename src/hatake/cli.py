@@ -9,7 +9,7 @@ import typer
 from hatake.core.cli_support import cli_gettext, cli_runtime, console
 from hatake.core.db import transaction
 from hatake.demo.cli import demo
-from hatake.health.cli import refresh
+from hatake.health.cli import backtest, refresh
 from hatake.imports.cli import import_file
 from hatake.team import repository as team_repository
 from hatake.team import service as team_service
@@ -24,6 +24,7 @@ app.add_typer(user_app, name="user")
 app.command("demo")(demo)
 app.command("import")(import_file)
 app.command("refresh")(refresh)
+app.command("backtest")(backtest)
 
 
 @app.command()

@@ -1,4 +1,5 @@
-"""`hatake refresh`: score every account for a day, or every day of a range."""
+"""`hatake refresh` scores every account for a day or a range of days; `hatake backtest`
+tests a definition against the churn that followed."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from hatake.core.cli_support import cli_gettext, cli_runtime, console
 from hatake.core.db import transaction
 from hatake.core.errors import InvalidInput
 from hatake.health.definition import Definition, default_definition, load_definition
-from hatake.health.service import refresh_day
+from hatake.health.service import backtest_day, refresh_day
 
 
 def _definition(path: Path | None) -> Definition:
@@ -84,3 +85,78 @@ def refresh(
                 table.add_row(grade, f"{last.grades[grade]:,}")
         console.print(table)
         console.print(_("{days} day(s) scored.").format(days=len(results)))
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+def backtest(
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Day whose scores are tested (default: today minus the horizon)",
+        ),
+    ] = None,
+    horizon: Annotated[int, typer.Option(min=1, help="Days after the as-of date")] = 90,
+    definition: Annotated[
+        Path | None, typer.Option(help="Score definition (YAML); default: the built-in one")
+    ] = None,
+) -> None:
+    """Test a score definition against the churn that followed: ROC AUC, precision and recall,
+    lift by decile, churn rate per grade, accounts that churned while healthy."""
+    _ = cli_gettext()
+    with cli_runtime() as runtime, transaction(runtime.sessions) as session:
+        document = _definition(definition)
+        day = as_of.date() if as_of else datetime.now(UTC).date() - timedelta(days=horizon)
+        report = backtest_day(
+            session,
+            runtime.analytics(),
+            as_of=day,
+            horizon_days=horizon,
+            definition=document,
+            settings=runtime.settings,
+        )
+        console.print(
+            _(
+                "Backtest of definition {version}: scores of {date}, churn in the next {days} days"
+            ).format(version=document.version, date=day.isoformat(), days=horizon)
+        )
+        console.print(
+            _("{n} accounts, {churned} churned ({rate})").format(
+                n=report.n, churned=report.churned, rate=_percent(report.base_rate)
+            )
+        )
+        auc = "—" if report.roc_auc is None else f"{report.roc_auc:.3f}"
+        console.print(f"ROC AUC: {auc}")
+        flagged = Table(title=_("Flagged accounts"))
+        for column in (_("Rule"), _("Accounts"), _("Precision"), _("Recall"), _("Lift")):
+            flagged.add_column(column, justify="right")
+        rules = [(", ".join(report.at_risk_grades), report.at_risk)]
+        rules += [(_("worst {percent}%").format(percent=p), f) for p, f in report.worst]
+        for label, item in rules:
+            lift = "—" if item.lift is None else f"{item.lift:.2f}"
+            flagged.add_row(
+                label, str(item.flagged), _percent(item.precision), _percent(item.recall), lift
+            )
+        console.print(flagged)
+        grades = Table(title=_("Churn rate per grade"))
+        for column in (_("Grade"), _("Accounts"), _("Churned"), _("Churn rate")):
+            grades.add_column(column, justify="right")
+        for row in report.calibration:
+            grades.add_row(row.grade, str(row.accounts), str(row.churned), _percent(row.churn_rate))
+        console.print(grades)
+        deciles = Table(title=_("Lift by decile (1 = lowest scores)"))
+        for column in (_("Decile"), _("Accounts"), _("Churned"), _("Lift")):
+            deciles.add_column(column, justify="right")
+        for row in report.deciles:
+            lift = "—" if row.lift is None else f"{row.lift:.2f}"
+            deciles.add_row(str(row.decile), str(row.accounts), str(row.churned), lift)
+        console.print(deciles)
+        if report.false_negatives:
+            console.print(
+                _("Churned while healthy: {accounts}").format(
+                    accounts=", ".join(item.account_id for item in report.false_negatives)
+                )
+            )

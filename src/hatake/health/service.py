@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from ibis.backends.duckdb import Backend as DuckDBBackend
 from sqlalchemy.orm import Session
 
+from hatake.core.errors import InvalidInput
 from hatake.core.settings import HealthConfig, Settings
 from hatake.health import compute, repository, snapshots
+from hatake.health.backtest import BacktestReport, Observation, backtest
 from hatake.health.definition import Definition, validate_metrics
 from hatake.health.factors import Known, Value, known_metrics, metric_values
-from hatake.health.scoring import score_account
+from hatake.health.scoring import ScoreResult, score_account
 from hatake.usage import store
 
 
@@ -52,6 +54,60 @@ def account_inputs(
         )
         for external_id, item in facts.items()
     }
+
+
+def score_day(
+    session: Session,
+    analytics: DuckDBBackend,
+    *,
+    as_of: date,
+    definition: Definition,
+    settings: Settings,
+) -> dict[str, ScoreResult]:
+    """Every account under contract on ``as_of``, scored with ``definition``."""
+    custom_keys = [field.key for field in settings.file_config.custom_fields]
+    validate_metrics(definition, known_metrics(custom_keys))
+    inputs = account_inputs(
+        session,
+        analytics,
+        as_of=as_of,
+        config=settings.file_config.health,
+        custom_keys=custom_keys,
+    )
+    return {
+        account_id: score_account(definition, item.attributes, item.metrics)
+        for account_id, item in inputs.items()
+    }
+
+
+def backtest_day(
+    session: Session,
+    analytics: DuckDBBackend,
+    *,
+    as_of: date,
+    horizon_days: int,
+    definition: Definition,
+    settings: Settings,
+) -> BacktestReport:
+    """How well the scores of ``as_of`` foretold the churn of the next ``horizon_days``."""
+    results = score_day(session, analytics, as_of=as_of, definition=definition, settings=settings)
+    churned = repository.churned_between(
+        session, after=as_of, until=as_of + timedelta(days=horizon_days)
+    )
+    observations = [
+        Observation(
+            account_id=account_id,
+            as_of=as_of,
+            score=result.exact_score,
+            grade=result.grade,
+            churned=account_id in churned,
+        )
+        for account_id, result in results.items()
+        if result.exact_score is not None and result.grade is not None
+    ]
+    if not observations:
+        raise InvalidInput("No account has a score on {date}.", date=as_of.isoformat())
+    return backtest(observations, [grade.key for grade in definition.grades])
 
 
 @dataclass(frozen=True)
