@@ -18,6 +18,8 @@ def test_the_demo_login_opens_a_populated_product(
     result = CliRunner().invoke(app, ["demo", "--accounts", "15", "--months", "3", "--seed", "7"])
     assert result.exit_code == 0, result.output
     assert "demo@hatake.example" in result.output
+    refreshed = CliRunner().invoke(app, ["refresh"])
+    assert refreshed.exit_code == 0, refreshed.output
     with httpx.Client(base_url=live_server.url, headers={"accept-language": "en"}) as client:
         assert sign_in(client, "demo@hatake.example", "hatake-demo").status_code == 303
         accounts = client.get("/accounts")
@@ -27,3 +29,5 @@ def test_the_demo_login_opens_a_populated_product(
         page = client.get(f"/accounts/{first.group(1)}")
         assert page.status_code == 200
         assert "Recent usage (90 days)" in page.text
+        assert "Health score" in page.text
+        assert "Usage rate" in page.text, "the score explains itself factor by factor"

@@ -13,12 +13,14 @@ from hatake.accounts import repository
 from hatake.accounts.repository import SORT_KEYS, AccountFilter, SortKey
 from hatake.core.errors import NotFound
 from hatake.coverage import repository as coverage_repository
+from hatake.health.definition import default_definition
+from hatake.health.panel import account_panel
 from hatake.support import repository as support_repository
 from hatake.team import repository as team_repository
 from hatake.usage import store
 from hatake.voc import repository as voc_repository
 from hatake.voc.nps import net_promoter_score, nps_category
-from hatake.web.deps import CurrentUser, DbSession
+from hatake.web.deps import CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -85,6 +87,12 @@ def account_page(
             .to_pyarrow()
             .to_pylist()
         )
+        health = account_panel(
+            runtime.analytics(),
+            account.external_id,
+            default_definition(),
+            request_locale(request),
+        )
     usage_chart = store.daily_series(usage_rows, start, today)
     contacts = repository.contacts_of(session, account.id)
     surveys = voc_repository.survey_responses_of(session, account.id)
@@ -108,5 +116,7 @@ def account_page(
                 "peak_users": max(usage_chart["active_users"], default=0),
             },
             "custom_fields": custom_fields,
+            "health": health,
+            "health_json": json.dumps(health.history if health else None),
         },
     )

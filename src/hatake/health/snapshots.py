@@ -12,7 +12,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 from ibis.backends.duckdb import Backend as DuckDBBackend
 
-from hatake.health.scoring import ScoreResult
+from hatake.health.scoring import FactorResult, ScoreResult
 
 SCORES_TABLE = "health_scores"
 FACTORS_TABLE = "health_factor_scores"
@@ -25,7 +25,7 @@ FACTORS_SCHEMA = ibis.schema({
     "account_id": "!string", "as_of": "!date", "definition_version": "!string",
     "metric": "!string", "factor_group": "string", "raw_number": "float64",
     "raw_text": "string", "points": "float64", "weight": "float64",
-    "contribution": "float64", "missing": "boolean",
+    "contribution": "float64", "missing": "boolean", "policy": "string",
 })  # fmt: skip
 
 
@@ -59,7 +59,7 @@ def _arrow(as_of: date, results: Mapping[str, ScoreResult]) -> tuple[pa.Table, p
                 "raw_number": raw if isinstance(raw, int | float) else None,
                 "raw_text": raw if isinstance(raw, str) else None, "points": factor.points,
                 "weight": factor.weight_effective, "contribution": factor.contribution,
-                "missing": factor.missing,
+                "missing": factor.missing, "policy": factor.policy,
             }  # fmt: skip
             for name, value in row.items():
                 factors[name].append(value)
@@ -106,3 +106,63 @@ def scores(con: DuckDBBackend) -> ir.Table:
 def factor_scores(con: DuckDBBackend) -> ir.Table:
     ensure_tables(con)
     return con.table(FACTORS_TABLE)
+
+
+def account_history(con: DuckDBBackend, account_id: str) -> list[dict[str, object]]:
+    """Every stored score of one account, oldest first."""
+    table = scores(con)
+    return (
+        table.filter(table.account_id == account_id)
+        .order_by([table.as_of, table.definition_version])
+        .to_pyarrow()
+        .to_pylist()
+    )
+
+
+def stored_result(
+    con: DuckDBBackend, account_id: str, as_of: date, version: str
+) -> ScoreResult | None:
+    """A stored score rebuilt with its factors, to explain it or compare it with another day."""
+    table = scores(con)
+    found = (
+        table.filter(
+            table.account_id == account_id,
+            table.as_of == as_of,
+            table.definition_version == version,
+        )
+        .to_pyarrow()
+        .to_pylist()
+    )
+    if not found:
+        return None
+    factors = factor_scores(con)
+    rows = (
+        factors.filter(
+            factors.account_id == account_id,
+            factors.as_of == as_of,
+            factors.definition_version == version,
+        )
+        .order_by(factors.contribution.desc())
+        .to_pyarrow()
+        .to_pylist()
+    )
+    head = found[0]
+    return ScoreResult(
+        definition_version=version,
+        profile=head["profile"],
+        exact_score=head["score"],
+        grade=head["grade"],
+        factors=tuple(
+            FactorResult(
+                metric=row["metric"],
+                group=row["factor_group"],
+                raw_value=row["raw_text"] if row["raw_text"] is not None else row["raw_number"],
+                points=row["points"],
+                weight_effective=row["weight"],
+                contribution=row["contribution"],
+                missing=row["missing"],
+                policy=row["policy"],
+            )
+            for row in rows
+        ),
+    )
