@@ -24,10 +24,23 @@ def test_the_demo_login_opens_a_populated_product(
         assert sign_in(client, "demo@hatake.example", "hatake-demo").status_code == 303
         accounts = client.get("/accounts")
         assert "15 accounts" in accounts.text
-        first = re.search(r'href="/accounts/(\d+)"', accounts.text)
+        active = client.get("/accounts", params={"status": "active"})
+        first = re.search(r'href="/accounts/(\d+)"', active.text)
         assert first is not None
         page = client.get(f"/accounts/{first.group(1)}")
         assert page.status_code == 200
         assert "Recent usage (90 days)" in page.text
         assert "Health score" in page.text
         assert "Usage rate" in page.text, "the score explains itself factor by factor"
+        external_id = re.search(r"ACC-\d+", page.text)
+        assert external_id is not None
+    token = CliRunner().invoke(app, ["token", "create", "--scope", "read"]).output.strip()
+    health = httpx.get(
+        f"{live_server.url}/api/v1/accounts/{external_id.group(0)}/health",
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert health.status_code == 200, health.text
+    body = health.json()
+    assert body["grade"] in {"healthy", "neutral", "at_risk"}
+    assert abs(sum(f["contribution"] for f in body["factors"]) - body["score"]) < 0.051
+    assert set(body["trend"]) == {"7d", "30d", "90d"}

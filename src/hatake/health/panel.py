@@ -9,9 +9,10 @@ from ibis.backends.duckdb import Backend as DuckDBBackend
 
 from hatake.health import snapshots
 from hatake.health.definition import Definition, Grade
-from hatake.health.scoring import ScoreResult, metric_label, why_changed
+from hatake.health.scoring import ScoreResult, metric_label, trend, why_changed
 
 CHANGE_WINDOW_DAYS = 30
+TREND_WINDOWS = (7, 30, 90)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class HealthPanel:
     factors: list[FactorLine]
     change_summary: str | None
     change_since: date | None
+    trends: dict[int, float | None]
     history: dict[str, list[object]]
 
 
@@ -60,6 +62,7 @@ def account_panel(
         if before is not None:
             change_summary = why_changed(before, result).summary(locale)
     grades = {grade.key: grade for grade in definition.grades}
+    points = [(row["as_of"], row["score"]) for row in history]
     return HealthPanel(
         as_of=as_of,
         result=result,
@@ -77,6 +80,7 @@ def account_panel(
         ],
         change_summary=change_summary,
         change_since=change_since,  # type: ignore[arg-type]
+        trends={days: trend(points, days, as_of) for days in TREND_WINDOWS},  # type: ignore[arg-type]
         history={
             "labels": [row["as_of"].isoformat() for row in history],  # type: ignore[union-attr]
             "scores": [row["score"] for row in history],

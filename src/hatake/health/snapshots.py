@@ -166,3 +166,15 @@ def stored_result(
             for row in rows
         ),
     )
+
+
+def latest_grade_counts(con: DuckDBBackend, version: str) -> tuple[date | None, dict[str, int]]:
+    """How many accounts sit in each grade on the latest scored day of ``version``."""
+    table = scores(con)
+    mine = table.filter(table.definition_version == version)
+    latest = mine.as_of.max().to_pyarrow().as_py()
+    if latest is None:
+        return None, {}
+    day = mine.filter(mine.as_of == latest)
+    rows = day.group_by("grade").aggregate(accounts=day.count()).to_pyarrow().to_pylist()
+    return latest, {row["grade"]: int(row["accounts"]) for row in rows if row["grade"]}

@@ -23,6 +23,7 @@ from hatake.core.errors import HatakeError
 from hatake.core.i18n import gettext_for
 from hatake.core.runtime import open_runtime
 from hatake.core.settings import Settings
+from hatake.health import api as health_api
 from hatake.imports import views as imports_views
 from hatake.team import service as team_service
 from hatake.web import views as web_views
@@ -35,6 +36,7 @@ API_PREFIX = "/api/"
 OPENAPI_TAGS = [
     {"name": "accounts", "description": "Customer companies, upserted by external id."},
     {"name": "contacts", "description": "People at customers: end users (IDs) and stakeholders."},
+    {"name": "health", "description": "Health scores, read-only, each with its explanation."},
 ]
 
 
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_views.router)
     app.include_router(imports_views.router)
     app.include_router(accounts_api.router)
+    app.include_router(health_api.router)
     _install_error_handlers(app)
     return app
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from ibis.backends.duckdb import Backend as DuckDBBackend
 from sqlalchemy.orm import Session
 
 from hatake.accounts import repository as accounts_repository
 from hatake.accounts.repository import OwnerLoad
+from hatake.health import snapshots
+from hatake.health.definition import Grade, default_definition
 from hatake.usage import store
 
 USAGE_DAYS = 90
@@ -25,6 +27,8 @@ class Overview:
     active_users_30d: int
     owners: list[OwnerLoad]
     usage: dict[str, list[object]]
+    health_as_of: date | None
+    grades: list[tuple[Grade, int]]
 
 
 def summarize(session: Session, analytics: DuckDBBackend, *, currency: str) -> Overview:
@@ -34,6 +38,8 @@ def summarize(session: Session, analytics: DuckDBBackend, *, currency: str) -> O
     usage = store.activity_since(events, now - timedelta(days=30)).to_pyarrow().to_pylist()[0]
     start, today = now.date() - timedelta(days=USAGE_DAYS - 1), now.date()
     daily = store.daily_active_users(events, start, today).to_pyarrow().to_pylist()
+    definition = default_definition()
+    health_as_of, per_grade = snapshots.latest_grade_counts(analytics, definition.version)
     return Overview(
         active_accounts=counts.active_accounts,
         churned_accounts=counts.churned_accounts,
@@ -43,4 +49,6 @@ def summarize(session: Session, analytics: DuckDBBackend, *, currency: str) -> O
         active_users_30d=int(usage["active_users"] or 0),
         owners=accounts_repository.owner_loads(session, currency=currency),
         usage=store.daily_series(daily, start, today),
+        health_as_of=health_as_of,
+        grades=[(grade, per_grade.get(grade.key, 0)) for grade in definition.grades],
     )
