@@ -27,7 +27,18 @@ from hatake.team import service as team_service
 from hatake.voc.models import SurveyResponse
 
 # Three months that include the December NPS wave.
-SMALL = ["--accounts", "12", "--months", "3", "--today", "2027-01-20", "--seed", "9"]
+SMALL = [
+    "--accounts",
+    "12",
+    "--months",
+    "3",
+    "--today",
+    "2027-01-20",
+    "--seed",
+    "9",
+    "--score-days",
+    "0",
+]
 TABLES = (Account, Contact, Subscription, Touchpoint, Ticket, SurveyResponse)
 
 

@@ -24,7 +24,9 @@ def test_default_definition_reaches_auc_070_on_the_demo(
 ) -> None:
     monkeypatch.setenv("HATAKE_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("HATAKE_DATABASE_URL", raising=False)
-    generated = CliRunner().invoke(app, ["demo", "--seed", "42", "--today", "2026-11-23"])
+    generated = CliRunner().invoke(
+        app, ["demo", "--seed", "42", "--today", "2026-11-23", "--score-days", "0"]
+    )
     assert generated.exit_code == 0, generated.output
     runtime = open_runtime(Settings())
     try:

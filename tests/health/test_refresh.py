@@ -22,7 +22,20 @@ runner = CliRunner()
 @pytest.fixture
 def demo_home(settings: Settings) -> Settings:
     result = runner.invoke(
-        app, ["demo", "--accounts", "12", "--months", "3", "--seed", "3", "--today", "2026-11-01"]
+        app,
+        [
+            "demo",
+            "--accounts",
+            "12",
+            "--months",
+            "3",
+            "--seed",
+            "3",
+            "--today",
+            "2026-11-01",
+            "--score-days",
+            "0",
+        ],
     )
     assert result.exit_code == 0, result.output
     return settings

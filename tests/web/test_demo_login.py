@@ -15,7 +15,9 @@ from tests.live import LiveServer, sign_in
 def test_the_demo_login_opens_a_populated_product(
     settings: Settings, live_server: LiveServer
 ) -> None:
-    result = CliRunner().invoke(app, ["demo", "--accounts", "15", "--months", "3", "--seed", "7"])
+    result = CliRunner().invoke(
+        app, ["demo", "--accounts", "15", "--months", "3", "--seed", "7", "--score-days", "7"]
+    )
     assert result.exit_code == 0, result.output
     assert "demo@hatake.example" in result.output
     refreshed = CliRunner().invoke(app, ["refresh"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
@@ -14,9 +14,13 @@ from rich.table import Table
 from hatake.core.cli_support import cli_gettext, cli_runtime, console
 from hatake.core.db import transaction
 from hatake.core.errors import Conflict, InvalidInput
+from hatake.core.runtime import Runtime
 from hatake.demo import names, repository, writer
 from hatake.demo.simulator import DemoOptions
 from hatake.demo.timeline import japan_today
+from hatake.health import snapshots
+from hatake.health.definition import default_definition
+from hatake.health.service import refresh_day
 from hatake.imports.specs import ENTITY_LABELS
 
 
@@ -54,6 +58,9 @@ def demo(
     reset: Annotated[
         bool, typer.Option(help="Replace existing customer data, events and demo truth tables")
     ] = False,
+    score_days: Annotated[
+        int, typer.Option(min=0, help="Compute health scores for this many days before --today")
+    ] = 90,
     keep_existing: Annotated[
         bool, typer.Option(help="If accounts already exist, leave everything as it is")
     ] = False,
@@ -98,7 +105,27 @@ def demo(
                     on_load=lambda: progress.start_task(loading),
                 )
                 progress.advance(loading)
+        if reset:
+            snapshots.clear(analytics)
+        _score_recent_days(runtime, options.today, score_days)
     _print_summary(totals, options.today, time.perf_counter() - started)
+
+
+def _score_recent_days(runtime: Runtime, today: date, days: int) -> None:
+    """Health scores for the last simulated days, so the demo opens with scores and history."""
+    definition = default_definition()
+    with _progress() as progress:
+        task = progress.add_task(cli_gettext()("Scoring"), total=days)
+        for offset in range(days, 0, -1):
+            with transaction(runtime.sessions) as session:
+                refresh_day(
+                    session,
+                    runtime.analytics(),
+                    as_of=today - timedelta(days=offset),
+                    definition=definition,
+                    settings=runtime.settings,
+                )
+            progress.advance(task)
 
 
 def _progress() -> Progress:

@@ -178,3 +178,10 @@ def latest_grade_counts(con: DuckDBBackend, version: str) -> tuple[date | None, 
     day = mine.filter(mine.as_of == latest)
     rows = day.group_by("grade").aggregate(accounts=day.count()).to_pyarrow().to_pylist()
     return latest, {row["grade"]: int(row["accounts"]) for row in rows if row["grade"]}
+
+
+def clear(con: DuckDBBackend) -> None:
+    """Forget every stored score (the data they were computed from was replaced)."""
+    ensure_tables(con)
+    for table in (SCORES_TABLE, FACTORS_TABLE):
+        con.con.execute(f"DELETE FROM {table}")
