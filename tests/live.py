@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -30,11 +31,13 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def live_server(settings: Settings) -> Iterator[LiveServer]:
+@contextmanager
+def serve(settings: Settings, *, schedule_refresh: bool = False) -> Iterator[str]:
+    """Run the app on a free port until the block ends; yields its base URL."""
     port = _free_port()
+    application = create_app(settings, schedule_refresh=schedule_refresh)
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        application, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"hatake-{port}", daemon=True)
@@ -44,9 +47,17 @@ def live_server(settings: Settings) -> Iterator[LiveServer]:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the hatake test server did not start")
         time.sleep(0.02)
-    yield LiveServer(url=f"http://127.0.0.1:{port}", settings=settings)
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture
+def live_server(settings: Settings) -> Iterator[LiveServer]:
+    with serve(settings) as url:
+        yield LiveServer(url=url, settings=settings)
 
 
 def csrf_from(html: str) -> str:

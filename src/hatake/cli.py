@@ -51,7 +51,12 @@ def serve(
     settings = Settings()
     bind_host, bind_port = host or settings.host, port or settings.port
     console.print(f"hatake: http://{bind_host}:{bind_port}")
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="warning")
+    uvicorn.run(
+        create_app(settings, schedule_refresh=True),
+        host=bind_host,
+        port=bind_port,
+        log_level="warning",
+    )
 
 
 @user_app.command("create")

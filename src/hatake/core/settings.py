@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     port: int = 8000
     default_locale: Literal["ja", "en"] = "ja"
     secure_cookies: bool = False
+    # How often `hatake serve` recomputes today's health scores; 0 turns it off.
+    refresh_interval_minutes: float = Field(default=60, ge=0)
 
     @field_validator("home")
     @classmethod

@@ -4,9 +4,11 @@ backtested."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from datetime import date
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -31,10 +33,12 @@ FACTORS_SCHEMA = ibis.schema({
 
 def ensure_tables(con: DuckDBBackend) -> None:
     existing = set(con.list_tables())
-    if SCORES_TABLE not in existing:
-        con.create_table(SCORES_TABLE, schema=SCORES_SCHEMA)
-    if FACTORS_TABLE not in existing:
-        con.create_table(FACTORS_TABLE, schema=FACTORS_SCHEMA)
+    for name, schema in ((SCORES_TABLE, SCORES_SCHEMA), (FACTORS_TABLE, FACTORS_SCHEMA)):
+        if name in existing:
+            continue
+        # Another connection of this process (the server's refresher) may create it first.
+        with contextlib.suppress(duckdb.CatalogException):
+            con.create_table(name, schema=schema)
 
 
 def _arrow(as_of: date, results: Mapping[str, ScoreResult]) -> tuple[pa.Table, pa.Table]:

@@ -24,6 +24,7 @@ from hatake.core.i18n import gettext_for
 from hatake.core.runtime import open_runtime
 from hatake.core.settings import Settings
 from hatake.health import api as health_api
+from hatake.health.scheduler import ScoreRefresher
 from hatake.imports import views as imports_views
 from hatake.team import service as team_service
 from hatake.web import views as web_views
@@ -40,15 +41,24 @@ OPENAPI_TAGS = [
 ]
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, schedule_refresh: bool = False) -> FastAPI:
+    """The app; with ``schedule_refresh`` (as `hatake serve` does) it also keeps today's health
+    scores fresh every HATAKE_REFRESH_INTERVAL_MINUTES."""
     runtime = open_runtime(settings)
     with transaction(runtime.sessions) as session:
         org = team_service.ensure_org(session)
         time_zone, currency = org.time_zone, org.currency
 
+    interval = runtime.settings.refresh_interval_minutes * 60
+    refresher = ScoreRefresher(runtime, interval) if schedule_refresh and interval else None
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if refresher is not None:
+            refresher.start()
         yield
+        if refresher is not None:
+            refresher.stop()
         runtime.close()
 
     app = FastAPI(
