@@ -126,19 +126,7 @@ def refresh_day(
     settings: Settings,
 ) -> RefreshedDay:
     """Score every account under contract on ``as_of`` and store the day's snapshot."""
-    custom_keys = [field.key for field in settings.file_config.custom_fields]
-    validate_metrics(definition, known_metrics(custom_keys))
-    inputs = account_inputs(
-        session,
-        analytics,
-        as_of=as_of,
-        config=settings.file_config.health,
-        custom_keys=custom_keys,
-    )
-    results = {
-        account_id: score_account(definition, item.attributes, item.metrics)
-        for account_id, item in inputs.items()
-    }
+    results = score_day(session, analytics, as_of=as_of, definition=definition, settings=settings)
     snapshots.replace_day(analytics, as_of=as_of, version=definition.version, results=results)
     grades = Counter(result.grade or "-" for result in results.values())
     return RefreshedDay(as_of=as_of, accounts=len(results), grades=dict(grades))

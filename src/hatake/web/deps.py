@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from hatake.core.db import utcnow
+from hatake.core.db import transaction, utcnow
 from hatake.core.errors import Forbidden, HatakeError, Unauthorized
 from hatake.core.i18n import gettext_for, negotiate
 from hatake.core.runtime import Runtime
@@ -49,15 +49,8 @@ def get_runtime(request: Request) -> Runtime:
 
 def db_session(request: Request) -> Iterator[Session]:
     """The request owns the transaction: commit when the route returns, roll back on error."""
-    session = get_runtime(request).sessions()
-    try:
+    with transaction(get_runtime(request).sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # scope="function": the commit runs before the response is sent, so a client never sees a
