@@ -9,6 +9,7 @@ from ibis.backends.duckdb import Backend as DuckDBBackend
 
 from hatake.health import snapshots
 from hatake.health.definition import Definition, Grade
+from hatake.health.factors import FACTORS_BY_SLUG
 from hatake.health.scoring import ScoreResult, metric_label, trend, why_changed
 
 CHANGE_WINDOW_DAYS = 30
@@ -18,6 +19,7 @@ TREND_WINDOWS = (7, 30, 90)
 @dataclass(frozen=True)
 class FactorLine:
     label: str
+    unit: str  # "ratio" values are shown as percentages
     raw_value: float | str | None
     points: float | None
     weight: float
@@ -70,6 +72,9 @@ def account_panel(
         factors=[
             FactorLine(
                 label=metric_label(factor.metric, locale),
+                unit=FACTORS_BY_SLUG[factor.metric].unit
+                if factor.metric in FACTORS_BY_SLUG
+                else "",
                 raw_value=factor.raw_value,
                 points=factor.points,
                 weight=factor.weight_effective,
