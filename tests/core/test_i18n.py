@@ -66,3 +66,10 @@ def test_no_message_is_translated_two_ways_across_catalogs() -> None:
                 if earlier[1] != message.string:
                     clashes.append((message.id, earlier, (po_path.name, message.string)))
     assert clashes == []
+
+
+def test_stored_keys_read_as_words_in_english() -> None:
+    english = gettext_for("en")
+    assert english("web_meeting") == "Web meeting"
+    assert english("functional") == "Functional (TS)"
+    assert english("Accounts") == "Accounts"  # English msgids pass through unchanged

@@ -24,8 +24,9 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
 @cache
 def translations(locale: str) -> gettext_module.NullTranslations:
+    # English needs a catalog only for stored keys shown as words (web_meeting → Web meeting).
     po_paths = sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po"))
-    if locale == "en" or not po_paths:
+    if not po_paths:
         return gettext_module.NullTranslations()
     merged = Catalog(locale=locale)
     for po_path in po_paths:
