@@ -1,8 +1,7 @@
-"""Write a Japanese catalog from a Python dict literal file: `python scripts/write_po.py NAME`.
+"""Merge translations into a Japanese catalog: `python scripts/write_po.py NAME < new.json`.
 
-Developers keep translations in src/hatake/locale/ja/LC_MESSAGES/NAME.po; this helper only
-saves typing when many strings are added at once (reads JSON {msgid: msgstr} on stdin and
-merges it into the catalog)."""
+Reads a JSON object {msgid: msgstr} on standard input and merges it into
+src/hatake/locale/ja/LC_MESSAGES/NAME.po, saving typing when many strings are added at once."""
 
 from __future__ import annotations
 
