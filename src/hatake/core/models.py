@@ -3,6 +3,7 @@
 from hatake.accounts.models import Account, Contact, Subscription
 from hatake.core.db import Base
 from hatake.coverage.models import Touchpoint
+from hatake.health.models import CsmSentiment, ScoreDefinition
 from hatake.support.models import Ticket
 from hatake.team.models import ApiToken, OrgSettings, User
 from hatake.voc.models import SurveyResponse
@@ -12,7 +13,9 @@ __all__ = [
     "ApiToken",
     "Base",
     "Contact",
+    "CsmSentiment",
     "OrgSettings",
+    "ScoreDefinition",
     "Subscription",
     "SurveyResponse",
     "Ticket",
