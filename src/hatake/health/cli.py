@@ -10,20 +10,26 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from hatake.core.cli_support import cli_gettext, cli_runtime, console
 from hatake.core.db import transaction
 from hatake.core.errors import InvalidInput
-from hatake.health.definition import Definition, default_definition, load_definition
+from hatake.health import versions
+from hatake.health.definition import Definition, load_definition
 from hatake.health.service import backtest_day, refresh_day
 
 
-def _definition(path: Path | None) -> Definition:
-    if path is None:
-        return default_definition()
-    if not path.is_file():
-        raise InvalidInput("File not found: {file}", file=str(path))
-    return load_definition(path.read_text(encoding="utf-8"), source=path.name)
+def _definition(session: Session, choice: str | None) -> Definition:
+    """The active version by default; otherwise a saved version, or a YAML file to try out."""
+    if choice is None:
+        return versions.active_definition(session)
+    path = Path(choice)
+    if choice.endswith((".yaml", ".yml")) or path.is_file():
+        if not path.is_file():
+            raise InvalidInput("File not found: {file}", file=str(path))
+        return load_definition(path.read_text(encoding="utf-8"), source=path.name)
+    return versions.get_definition(session, choice)
 
 
 def _days(as_of: date | None, backfill: tuple[datetime, datetime] | None) -> list[date]:
@@ -48,13 +54,15 @@ def refresh(
         typer.Option(formats=["%Y-%m-%d"], help="Score every day from FROM to TO"),
     ] = None,
     definition: Annotated[
-        Path | None, typer.Option(help="Score definition (YAML); default: the built-in one")
+        str | None,
+        typer.Option(help="Definition version or YAML file (default: the active version)"),
     ] = None,
 ) -> None:
     """Compute and store health scores with their per-factor explanation."""
     _ = cli_gettext()
     with cli_runtime() as runtime:
-        document = _definition(definition)
+        with transaction(runtime.sessions) as session:
+            document = _definition(session, definition)
         days = _days(as_of.date() if as_of else None, backfill)
         results = []
         with Progress(console=console, transient=True) as progress:
@@ -101,14 +109,15 @@ def backtest(
     ] = None,
     horizon: Annotated[int, typer.Option(min=1, help="Days after the as-of date")] = 90,
     definition: Annotated[
-        Path | None, typer.Option(help="Score definition (YAML); default: the built-in one")
+        str | None,
+        typer.Option(help="Definition version or YAML file (default: the active version)"),
     ] = None,
 ) -> None:
     """Test a score definition against the churn that followed: ROC AUC, precision and recall,
     lift by decile, churn rate per grade, accounts that churned while healthy."""
     _ = cli_gettext()
     with cli_runtime() as runtime, transaction(runtime.sessions) as session:
-        document = _definition(definition)
+        document = _definition(session, definition)
         day = as_of.date() if as_of else datetime.now(UTC).date() - timedelta(days=horizon)
         report = backtest_day(
             session,

@@ -256,9 +256,13 @@ def validate_metrics(definition: Definition, known: set[str], source: str = "") 
         raise DefinitionInvalid(source or definition.version, issues)
 
 
+def default_document() -> str:
+    """The built-in definition's YAML, comments included, as a starting point to edit."""
+    return files("hatake.health").joinpath("default_definition.yaml").read_text(encoding="utf-8")
+
+
 def default_definition() -> Definition:
-    resource = files("hatake.health").joinpath("default_definition.yaml")
-    return load_definition(resource.read_text(encoding="utf-8"), "default_definition.yaml")
+    return load_definition(default_document(), "default_definition.yaml")
 
 
 def _factors_with_paths(definition: Definition) -> list[tuple[str, Factor]]:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 from hatake.core.db import transaction
 from hatake.core.runtime import Runtime
-from hatake.health.definition import default_definition
+from hatake.health import versions
 from hatake.health.service import RefreshedDay, refresh_day
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ class ScoreRefresher:
                 session,
                 self.runtime.analytics(),
                 as_of=day,
-                definition=default_definition(),
+                definition=versions.active_definition(session),
                 settings=self.runtime.settings,
             )
 
