@@ -14,7 +14,7 @@ from hatake.core.db import transaction
 from hatake.core.runtime import open_runtime
 from hatake.core.settings import Settings
 from hatake.health.definition import default_definition
-from hatake.health.service import backtest_day
+from hatake.health.evaluation import backtest_day
 
 AS_OF_DATES = [date(2026, 2, 1), date(2026, 4, 1), date(2026, 6, 1), date(2026, 8, 1)]
 

@@ -13,7 +13,7 @@ from hatake.cli import app
 from hatake.core.runtime import open_runtime
 from hatake.core.settings import Settings
 from hatake.health import snapshots
-from hatake.health.repository import churned_between
+from hatake.health.evaluation import churned_between
 from tests.helpers import create_account, create_subscription
 
 runner = CliRunner()

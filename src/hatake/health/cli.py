@@ -17,7 +17,8 @@ from hatake.core.db import transaction
 from hatake.core.errors import InvalidInput
 from hatake.health import versions
 from hatake.health.definition import Definition, load_definition
-from hatake.health.service import backtest_day, refresh_day
+from hatake.health.evaluation import backtest_day
+from hatake.health.service import refresh_day
 
 
 def _definition(session: Session, choice: str | None) -> Definition:

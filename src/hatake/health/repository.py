@@ -148,24 +148,3 @@ def account_facts(
         if account_id in facts:
             facts[account_id].last_meaningful_touch = last_touch
     return {item.external_id: item for item in facts.values()}
-
-
-def churned_between(session: Session, *, after: date, until: date) -> set[str]:
-    """Accounts whose contract ended without renewal in (after, until]: churned accounts whose
-    last term ended in that window."""
-    last_end = (
-        select(Subscription.account_id, func.max(Subscription.end_date).label("ended"))
-        .group_by(Subscription.account_id)
-        .subquery()
-    )
-    return set(
-        session.scalars(
-            select(Account.external_id)
-            .join(last_end, last_end.c.account_id == Account.id)
-            .where(
-                Account.status == "churned",
-                last_end.c.ended > after,
-                last_end.c.ended <= until,
-            )
-        )
-    )

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from ibis.backends.duckdb import Backend as DuckDBBackend
 from sqlalchemy.orm import Session
 
-from hatake.core.errors import InvalidInput
 from hatake.core.settings import HealthConfig, Settings
 from hatake.health import compute, repository, snapshots
-from hatake.health.backtest import BacktestReport, Observation, backtest
 from hatake.health.definition import Definition, validate_metrics
 from hatake.health.factors import Known, Value, known_metrics, metric_values
 from hatake.health.scoring import ScoreResult, score_account
@@ -78,36 +76,6 @@ def score_day(
         account_id: score_account(definition, item.attributes, item.metrics)
         for account_id, item in inputs.items()
     }
-
-
-def backtest_day(
-    session: Session,
-    analytics: DuckDBBackend,
-    *,
-    as_of: date,
-    horizon_days: int,
-    definition: Definition,
-    settings: Settings,
-) -> BacktestReport:
-    """How well the scores of ``as_of`` foretold the churn of the next ``horizon_days``."""
-    results = score_day(session, analytics, as_of=as_of, definition=definition, settings=settings)
-    churned = repository.churned_between(
-        session, after=as_of, until=as_of + timedelta(days=horizon_days)
-    )
-    observations = [
-        Observation(
-            account_id=account_id,
-            as_of=as_of,
-            score=result.exact_score,
-            grade=result.grade,
-            churned=account_id in churned,
-        )
-        for account_id, result in results.items()
-        if result.exact_score is not None and result.grade is not None
-    ]
-    if not observations:
-        raise InvalidInput("No account has a score on {date}.", date=as_of.isoformat())
-    return backtest(observations, [grade.key for grade in definition.grades])
 
 
 @dataclass(frozen=True)
