@@ -9,7 +9,8 @@ import typer
 from hatake.core.cli_support import cli_gettext, cli_runtime, console
 from hatake.core.db import transaction
 from hatake.demo.cli import demo
-from hatake.health.cli import backtest, refresh
+from hatake.health.cli import backtest, fit, refresh
+from hatake.health.definitions_cli import definition_app
 from hatake.imports.cli import import_file
 from hatake.team import repository as team_repository
 from hatake.team import service as team_service
@@ -21,10 +22,12 @@ token_app = typer.Typer(help="REST API bearer tokens", no_args_is_help=True)
 user_app = typer.Typer(help="Team users", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(user_app, name="user")
+app.add_typer(definition_app, name="definition")
 app.command("demo")(demo)
 app.command("import")(import_file)
 app.command("refresh")(refresh)
 app.command("backtest")(backtest)
+app.command("fit")(fit)
 
 
 @app.command()

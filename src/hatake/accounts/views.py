@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from hatake.accounts import repository
+from hatake.accounts.models import Account
 from hatake.accounts.repository import SORT_KEYS, AccountFilter, SortKey
-from hatake.core.errors import NotFound
+from hatake.core.errors import HatakeError, NotFound
+from hatake.core.i18n import gettext_for
 from hatake.coverage import repository as coverage_repository
-from hatake.health.definition import default_definition
-from hatake.health.panel import account_panel
+from hatake.health import sentiment
+from hatake.health.panel import ChangeRangeInvalid, Comparison, account_panel, compare_days
+from hatake.health.versions import active_definition
 from hatake.support import repository as support_repository
 from hatake.team import repository as team_repository
 from hatake.usage import store
 from hatake.voc import repository as voc_repository
 from hatake.voc.nps import net_promoter_score, nps_category
-from hatake.web.deps import CurrentUser, DbSession, request_locale
+from hatake.web.deps import CsrfChecked, CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -73,10 +77,10 @@ def accounts_list(
 def account_page(
     request: Request, session: DbSession, _user: CurrentUser, account_id: int
 ) -> Response:
-    account = repository.get_account(session, account_id)
-    if account is None:
-        raise NotFound("No account with id {account_id}.", account_id=account_id)
+    account = _account(session, account_id)
     today = datetime.now(UTC).date()
+    definition = active_definition(session)
+    locale = request_locale(request)
     start = today - timedelta(days=USAGE_DAYS - 1)
     runtime = request.app.state.runtime
     with runtime.analytics_lock:
@@ -87,12 +91,19 @@ def account_page(
             .to_pyarrow()
             .to_pylist()
         )
-        health = account_panel(
-            runtime.analytics(),
-            account.external_id,
-            default_definition(),
-            request_locale(request),
-        )
+        health = account_panel(runtime.analytics(), account.external_id, definition, locale)
+        changes: Comparison | None = None
+        if health is not None:
+            day_from, day_to = health.default_change_range
+            changes = compare_days(
+                runtime.analytics(),
+                account.external_id,
+                day_from,
+                day_to,
+                definition=definition,
+                locale=locale,
+                points=health.points,
+            )
     usage_chart = store.daily_series(usage_rows, start, today)
     contacts = repository.contacts_of(session, account.id)
     surveys = voc_repository.survey_responses_of(session, account.id)
@@ -118,5 +129,117 @@ def account_page(
             "custom_fields": custom_fields,
             "health": health,
             "health_json": json.dumps(health.history if health else None),
+            "changes": changes,
+            "change_range": health.default_change_range if health else None,
+            **_sentiment_context(session, request, account),
         },
     )
+
+
+def _account(session: Session, account_id: int) -> Account:
+    account = repository.get_account(session, account_id)
+    if account is None:
+        raise NotFound("No account with id {account_id}.", account_id=account_id)
+    return account
+
+
+def _sentiment_context(
+    session: Session, request: Request, account: Account, **extra: object
+) -> dict[str, object]:
+    viewer = getattr(request.state, "user", None)
+    today = sentiment.org_today(session)
+    return {
+        "account": account,
+        "sentiments": sentiment.recent_sentiments(session, account.id),
+        "rating_labels": sentiment.RATING_LABELS,
+        "sentiment_today": today,
+        "can_rate": viewer is not None and viewer.role in sentiment.WRITER_ROLES,
+        "sentiment_form": {"rating": "", "noted_on": today.isoformat(), "note": ""},
+        "sentiment_error": None,
+        "sentiment_saved": None,
+        **extra,
+    }
+
+
+@router.post(
+    "/accounts/{account_id}/sentiments", response_class=HTMLResponse, dependencies=[CsrfChecked]
+)
+def record_sentiment(
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    account_id: int,
+    rating: Annotated[str, Form()] = "",
+    noted_on: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """Record the CSM's rating. htmx gets the sentiment card back (with the error in place,
+    the form keeping what was typed); a plain form post is redirected to the account page."""
+    account = _account(session, account_id)
+    sentiment.check_writer(user.role)
+    htmx = bool(request.headers.get("hx-request"))
+    try:
+        saved = sentiment.record_sentiment(
+            session,
+            account_id=account.id,
+            rating=rating,
+            noted_on=noted_on,
+            note=note,
+            author_id=user.id,
+        )
+    except HatakeError as error:
+        if not htmx:
+            raise
+        # Validation runs before anything is added, so there is nothing to roll back.
+        message = error.render(gettext_for(request_locale(request)))
+        form = {"rating": rating, "noted_on": noted_on, "note": note}
+        context = _sentiment_context(
+            session, request, account, sentiment_error=message, sentiment_form=form
+        )
+        return render(request, "accounts/_sentiment.html", context)
+    if not htmx:
+        return RedirectResponse(f"/accounts/{account.id}#sentiment", status_code=303)
+    return render(
+        request,
+        "accounts/_sentiment.html",
+        _sentiment_context(session, request, account, sentiment_saved=saved),
+    )
+
+
+@router.get("/accounts/{account_id}/health/changes", response_class=HTMLResponse)
+def health_changes(
+    request: Request,
+    session: DbSession,
+    _user: CurrentUser,
+    account_id: int,
+    day_from: Annotated[str, Query(alias="from")] = "",
+    day_to: Annotated[str, Query(alias="to")] = "",
+) -> Response:
+    """The why-changed partial for two chosen days (htmx swaps it into the account page)."""
+    account = _account(session, account_id)
+    definition = active_definition(session)
+    locale = request_locale(request)
+    runtime = request.app.state.runtime
+    context: dict[str, object] = {"account": account, "changes": None, "change_error": None}
+    try:
+        first = _day(day_from, "Choose the first date (YYYY-MM-DD).")
+        second = _day(day_to, "Choose the second date (YYYY-MM-DD).")
+        with runtime.analytics_lock:
+            context["changes"] = compare_days(
+                runtime.analytics(),
+                account.external_id,
+                first,
+                second,
+                definition=definition,
+                locale=locale,
+            )
+    except HatakeError as error:
+        context["change_error"] = error.render(gettext_for(locale))
+    return render(request, "accounts/_health_changes.html", context)
+
+
+def _day(value: str, message_key: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ChangeRangeInvalid(message_key) from None

@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 CustomFieldType = Literal["number", "text", "category", "date"]
@@ -24,11 +24,33 @@ class CustomFieldDef(BaseModel):
     choices: list[str] = []
 
 
+class MilestoneConfig(BaseModel):
+    """An onboarding milestone: reached the first day ``event`` happens, or the first day
+    ``users`` different people have used the product. Exactly one of the two."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    label_ja: str
+    label_en: str
+    event: str | None = None
+    users: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> MilestoneConfig:
+        if (self.event is None) == (self.users is None):
+            raise ValueError("give exactly one of event or users")
+        return self
+
+
 class HealthConfig(BaseModel):
     """Inputs of the health-score factors that depend on the team's product."""
 
     key_features: list[str] = []
+    onboarding_milestones: list[MilestoneConfig] = []
     stale_ticket_days: int = Field(default=14, ge=1)
+    # Backtests and fitted weights: an account whose running contract terms are all on one of
+    # these plans has churned once it goes this many consecutive days without a usage event.
+    free_plans: list[str] = ["free"]
+    churn_inactivity_days: int = Field(default=60, ge=1)
 
 
 class FileConfig(BaseModel):

@@ -18,10 +18,10 @@ from hatake.core.runtime import Runtime
 from hatake.demo import names, repository, writer
 from hatake.demo.simulator import DemoOptions
 from hatake.demo.timeline import japan_today
-from hatake.health import snapshots
-from hatake.health.definition import default_definition
-from hatake.health.service import refresh_day
+from hatake.health import snapshots, versions
+from hatake.health.service import refresh_days
 from hatake.imports.specs import ENTITY_LABELS
+from hatake.usage import rollups
 
 
 class DemoLocale(StrEnum):
@@ -107,25 +107,27 @@ def demo(
                 progress.advance(loading)
         if reset:
             snapshots.clear(analytics)
+        # Simulated events arrive stamped in the past, behind the rollups' watermark.
+        rollups.clear(analytics)
         _score_recent_days(runtime, options.today, score_days)
     _print_summary(totals, options.today, time.perf_counter() - started)
 
 
 def _score_recent_days(runtime: Runtime, today: date, days: int) -> None:
     """Health scores for the last simulated days, so the demo opens with scores and history."""
-    definition = default_definition()
-    with _progress() as progress:
+    if days == 0:
+        return
+    with _progress() as progress, transaction(runtime.sessions) as session:
         task = progress.add_task(cli_gettext()("Scoring"), total=days)
-        for offset in range(days, 0, -1):
-            with transaction(runtime.sessions) as session:
-                refresh_day(
-                    session,
-                    runtime.analytics(),
-                    as_of=today - timedelta(days=offset),
-                    definition=definition,
-                    settings=runtime.settings,
-                )
-            progress.advance(task)
+        refresh_days(
+            session,
+            runtime.analytics(),
+            start=today - timedelta(days=days),
+            end=today - timedelta(days=1),
+            definition=versions.active_definition(session),
+            settings=runtime.settings,
+            on_progress=lambda done: progress.advance(task, done),
+        )
 
 
 def _progress() -> Progress:

@@ -5,7 +5,10 @@ whether it churned within the horizon after it); finding those observations and 
 churn is the caller's job. A low score means high risk throughout, so "worst" is "lowest".
 
 Ordering rule used wherever accounts are ranked (worst k%, deciles): ascending score, ties
-broken by ascending `account_id`, so the same data always gives the same report.
+broken by ascending `account_id` (then `as_of`), so the same data always gives the same report.
+
+Observations of several as-of dates may be pooled into one backtest: an account then appears
+once per date, and each (account, date) pair counts as one observation.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from babel.numbers import format_decimal, format_percent
+from sklearn.metrics import roc_curve as sk_roc_curve
 
 from hatake.core.i18n import gettext_for
 
@@ -94,6 +99,8 @@ class BacktestReport:
     deciles: tuple[DecileRow, ...]
     calibration: tuple[GradeRow, ...]
     false_negatives: tuple[Observation, ...]
+    # ROC curve points (false positive rate, true positive rate), flagging lowest scores first.
+    roc_curve: tuple[tuple[float, float], ...] = ()
 
     def worst_percent(self, percent: int) -> Flagged:
         return dict(self.worst)[percent]
@@ -156,6 +163,7 @@ class BacktestReport:
                 }
                 for item in self.false_negatives
             ],
+            "roc_curve": [{"fpr": fpr, "tpr": tpr} for fpr, tpr in self.roc_curve],
         }
 
 
@@ -208,10 +216,23 @@ def backtest(
         false_negatives=tuple(
             sorted(
                 (item for item in observations if item.churned and item.grade == healthy),
-                key=lambda item: (-item.score, item.account_id),
+                key=lambda item: (-item.score, item.account_id, item.as_of),
             )
         ),
+        roc_curve=roc_points(
+            [item.score for item in observations], [item.churned for item in observations]
+        ),
     )
+
+
+def roc_points(scores: Sequence[float], churned: Sequence[bool]) -> tuple[tuple[float, float], ...]:
+    """The ROC curve of flagging the lowest scores first (scikit-learn's `roc_curve` on the
+    negated score, collinear points dropped); empty when only one class is present."""
+    positive = np.asarray(churned, dtype=bool)
+    if positive.all() or not positive.any():
+        return ()
+    fpr, tpr, _thresholds = sk_roc_curve(positive, -np.asarray(scores, dtype=float))
+    return tuple((float(x), float(y)) for x, y in zip(fpr, tpr, strict=True))
 
 
 def roc_auc(scores: Sequence[float], churned: Sequence[bool]) -> float | None:
@@ -263,11 +284,11 @@ def _validate(observations: Sequence[Observation], grades: Sequence[str]) -> Non
         raise ValueError("no observations to backtest")
     if not grades:
         raise ValueError("no grades given")
-    # One row per account: a repeated account would be counted twice and make the
+    # One row per account and date: a repeated pair would be counted twice and make the
     # account_id tie-break ambiguous.
-    ids = [item.account_id for item in observations]
+    ids = [(item.account_id, item.as_of) for item in observations]
     if len(set(ids)) != len(ids):
-        raise ValueError("each account must appear once")
+        raise ValueError("each account must appear once per as-of date")
     if not all(math.isfinite(item.score) for item in observations):
         raise ValueError("scores must be finite numbers")
     unknown = {item.grade for item in observations} - set(grades)
@@ -276,7 +297,7 @@ def _validate(observations: Sequence[Observation], grades: Sequence[str]) -> Non
 
 
 def _ranked(observations: Sequence[Observation]) -> list[Observation]:
-    return sorted(observations, key=lambda item: (item.score, item.account_id))
+    return sorted(observations, key=lambda item: (item.score, item.account_id, item.as_of))
 
 
 def _worst(ranked: Sequence[Observation], percent: int) -> Sequence[Observation]:
@@ -348,3 +369,31 @@ def _flagged_dict(flagged: Flagged) -> dict[str, Any]:
         "recall": flagged.recall,
         "lift": flagged.lift,
     }
+
+
+PATTERNS = {"auc": "#,##0.000", "lift": "#,##0.00", "weight": "#,##0.0", "coefficient": "0.0000"}
+
+
+def metric_kind(metric: str) -> str:
+    """How a metric of METRIC_LABELS reads: count, rate (a fraction), auc or lift."""
+    if metric in ("n", "churned", "false_negatives"):
+        return "count"
+    if metric == "roc_auc":
+        return "auc"
+    if metric.endswith("_lift"):
+        return "lift"
+    return "rate"
+
+
+def format_value(kind: str, value: float | None, locale: str, *, signed: bool = False) -> str:
+    """A value in the reader's locale: counts grouped, rates as percentages with one decimal,
+    AUC with three decimals, lift two, weights one, coefficients four; "—" when undefined."""
+    if value is None:
+        return "—"
+    babel_locale = "ja_JP" if locale == "ja" else "en_US"
+    sign = "+" if signed and value > 0 else ""
+    if kind == "count":
+        return sign + format_decimal(value, format="#,##0", locale=babel_locale)
+    if kind == "rate":
+        return sign + format_percent(value, format="#,##0.0%", locale=babel_locale)
+    return sign + format_decimal(value, format=PATTERNS[kind], locale=babel_locale)

@@ -1,5 +1,6 @@
 """`hatake refresh` scores every account for a day or a range of days; `hatake backtest`
-tests a definition against the churn that followed."""
+tests one definition, or two side by side, against the churn that followed; `hatake fit`
+suggests weights learnt from that history."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from hatake.core.cli_support import cli_gettext, cli_runtime, console
+from hatake.core.cli_support import cli_gettext, cli_locale, cli_runtime, console
 from hatake.core.db import transaction
 from hatake.core.errors import InvalidInput
-from hatake.health import versions
+from hatake.health import evaluation, versions
+from hatake.health.backtest import BacktestReport, compare, format_value, metric_kind, metric_label
 from hatake.health.definition import Definition, load_definition
-from hatake.health.evaluation import backtest_day
-from hatake.health.service import refresh_day
+from hatake.health.factors import known_metrics
+from hatake.health.scoring import metric_label as scoring_label
+from hatake.health.service import refresh_days
 
 
 def _definition(session: Session, choice: str | None) -> Definition:
@@ -65,22 +68,18 @@ def refresh(
         with transaction(runtime.sessions) as session:
             document = _definition(session, definition)
         days = _days(as_of.date() if as_of else None, backfill)
-        results = []
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task(_("Scoring"), total=len(days))
-            for day in days:
-                # One transaction per day: a day's snapshot is stored whole or not at all.
-                with transaction(runtime.sessions) as session:
-                    results.append(
-                        refresh_day(
-                            session,
-                            runtime.analytics(),
-                            as_of=day,
-                            definition=document,
-                            settings=runtime.settings,
-                        )
-                    )
-                progress.advance(task)
+            with transaction(runtime.sessions) as session:
+                results = refresh_days(
+                    session,
+                    runtime.analytics(),
+                    start=days[0],
+                    end=days[-1],
+                    definition=document,
+                    settings=runtime.settings,
+                    on_progress=lambda done: progress.advance(task, done),
+                )
         last = results[-1]
         table = Table(
             title=_("Health scores on {date} (definition {version})").format(
@@ -88,7 +87,7 @@ def refresh(
             )
         )
         table.add_column(_("Grade"))
-        table.add_column(_("Accounts"), justify="right")
+        table.add_column(_("Account count"), justify="right")
         for grade in [*(g.key for g in document.grades), "-"]:
             if grade in last.grades:
                 table.add_row(grade, f"{last.grades[grade]:,}")
@@ -100,12 +99,91 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f}%"
 
 
+def _backtest_dates(
+    as_of: datetime | None, start: datetime | None, every: int | None, horizon: int
+) -> list[date]:
+    last = as_of.date() if as_of else datetime.now(UTC).date() - timedelta(days=horizon)
+    if start is None and every is None:
+        return [last]
+    if start is None:
+        raise InvalidInput("--every needs --from: the first as-of date to pool.")
+    return evaluation.as_of_dates(start.date(), last, every or evaluation.DEFAULT_EVERY_DAYS)
+
+
+def _print_report(report: BacktestReport) -> None:
+    _ = cli_gettext()
+    console.print(
+        _("{n} accounts, {churned} churned ({rate})").format(
+            n=report.n, churned=report.churned, rate=_percent(report.base_rate)
+        )
+    )
+    auc = "—" if report.roc_auc is None else f"{report.roc_auc:.3f}"
+    console.print(f"ROC AUC: {auc}")
+    flagged = Table(title=_("Flagged accounts"))
+    for column in (_("Rule"), _("Account count"), _("Precision"), _("Recall"), _("Lift")):
+        flagged.add_column(column, justify="right")
+    rules = [(", ".join(report.at_risk_grades), report.at_risk)]
+    rules += [(_("worst {percent}%").format(percent=p), f) for p, f in report.worst]
+    for label, item in rules:
+        lift = "—" if item.lift is None else f"{item.lift:.2f}"
+        flagged.add_row(
+            label, str(item.flagged), _percent(item.precision), _percent(item.recall), lift
+        )
+    console.print(flagged)
+    grades = Table(title=_("Churn rate per grade"))
+    for column in (_("Grade"), _("Account count"), _("Churned"), _("Churn rate")):
+        grades.add_column(column, justify="right")
+    for row in report.calibration:
+        grades.add_row(row.grade, str(row.accounts), str(row.churned), _percent(row.churn_rate))
+    console.print(grades)
+    deciles = Table(title=_("Lift by decile (1 = lowest scores)"))
+    for column in (_("Decile"), _("Account count"), _("Churned"), _("Lift")):
+        deciles.add_column(column, justify="right")
+    for row in report.deciles:
+        lift = "—" if row.lift is None else f"{row.lift:.2f}"
+        deciles.add_row(str(row.decile), str(row.accounts), str(row.churned), lift)
+    console.print(deciles)
+    if report.false_negatives:
+        console.print(
+            _("Churned while healthy: {accounts}").format(
+                accounts=", ".join(item.account_id for item in report.false_negatives)
+            )
+        )
+
+
+def _print_comparison(
+    a: BacktestReport, b: BacktestReport, label_a: str, label_b: str, title: str, locale: str
+) -> None:
+    _ = cli_gettext()
+    table = Table(title=title)
+    table.add_column(_("Metric"))
+    table.add_column(label_a, justify="right")
+    table.add_column(label_b, justify="right")
+    table.add_column(_("Difference (B − A)"), justify="right")
+    for row in compare(a, b):
+        kind = metric_kind(row.metric)
+        table.add_row(
+            metric_label(row.metric, locale),
+            format_value(kind, row.a, locale),
+            format_value(kind, row.b, locale),
+            format_value(kind, row.difference, locale, signed=True),
+        )
+    console.print(table)
+
+
+def _dates_text(dates: list[date]) -> str:
+    if len(dates) == 1:
+        return dates[0].isoformat()
+    return f"{dates[0].isoformat()} … {dates[-1].isoformat()} ({len(dates)})"
+
+
 def backtest(
     as_of: Annotated[
         datetime | None,
         typer.Option(
             formats=["%Y-%m-%d"],
-            help="Day whose scores are tested (default: today minus the horizon)",
+            help="Day whose scores are tested; with --from, the last one pooled "
+            "(default: today minus the horizon)",
         ),
     ] = None,
     horizon: Annotated[int, typer.Option(min=1, help="Days after the as-of date")] = 90,
@@ -113,60 +191,184 @@ def backtest(
         str | None,
         typer.Option(help="Definition version or YAML file (default: the active version)"),
     ] = None,
+    compare_with: Annotated[
+        str | None,
+        typer.Option("--compare", help="A second version or YAML file, shown side by side"),
+    ] = None,
+    start: Annotated[
+        datetime | None,
+        typer.Option(
+            "--from", formats=["%Y-%m-%d"], help="Pool as-of dates from this day to --as-of"
+        ),
+    ] = None,
+    every: Annotated[
+        int | None, typer.Option(min=1, help="Days between pooled as-of dates (default 30)")
+    ] = None,
 ) -> None:
     """Test a score definition against the churn that followed: ROC AUC, precision and recall,
-    lift by decile, churn rate per grade, accounts that churned while healthy."""
+    lift by decile, churn rate per grade, accounts that churned while healthy. With --compare,
+    two definitions side by side on the same accounts and churn."""
     _ = cli_gettext()
+    locale = cli_locale()
     with cli_runtime() as runtime, transaction(runtime.sessions) as session:
         document = _definition(session, definition)
-        day = as_of.date() if as_of else datetime.now(UTC).date() - timedelta(days=horizon)
-        report = backtest_day(
+        chosen = [document]
+        if compare_with is not None:
+            chosen.append(_definition(session, compare_with))
+        dates = _backtest_dates(as_of, start, every, horizon)
+        reports = evaluation.backtest_days(
             session,
             runtime.analytics(),
-            as_of=day,
+            dates=dates,
             horizon_days=horizon,
-            definition=document,
+            definitions=chosen,
             settings=runtime.settings,
         )
+        if len(reports) == 1:
+            console.print(
+                _(
+                    "Backtest of definition {version}: scores of {date}, churn in the next "
+                    "{days} days"
+                ).format(version=document.version, date=_dates_text(dates), days=horizon)
+            )
+            _print_report(reports[0])
+            return
+        other = chosen[1]
         console.print(
             _(
-                "Backtest of definition {version}: scores of {date}, churn in the next {days} days"
-            ).format(version=document.version, date=day.isoformat(), days=horizon)
+                "Backtest of definitions {a} (A) and {b} (B): scores of {date}, churn in the "
+                "next {days} days"
+            ).format(a=document.version, b=other.version, date=_dates_text(dates), days=horizon)
         )
+        _print_comparison(
+            reports[0],
+            reports[1],
+            f"A {document.version}",
+            f"B {other.version}",
+            _("Side by side"),
+            locale,
+        )
+
+
+def fit(
+    start: Annotated[
+        datetime | None,
+        typer.Option(
+            "--from", formats=["%Y-%m-%d"], help="First as-of date (default: a year before --to)"
+        ),
+    ] = None,
+    end: Annotated[
+        datetime | None,
+        typer.Option(
+            "--to",
+            formats=["%Y-%m-%d"],
+            help="Last as-of date (default: today minus the horizon)",
+        ),
+    ] = None,
+    every: Annotated[int, typer.Option(min=1, help="Days between as-of dates")] = 30,
+    horizon: Annotated[int, typer.Option(min=1, help="Days after each as-of date")] = 90,
+    definition: Annotated[
+        str | None,
+        typer.Option(help="Definition whose factors are fitted (default: the active version)"),
+    ] = None,
+    version: Annotated[
+        str | None,
+        typer.Option(help="Version of the suggestion (default: <version>-fit-YYYYMMDD)"),
+    ] = None,
+    save: Annotated[bool, typer.Option(help="Store the suggestion as a new version")] = False,
+    activate: Annotated[
+        bool, typer.Option(help="Also make it the active version (needs --save)")
+    ] = False,
+) -> None:
+    """Suggest factor weights learnt from your own churn history (regularised logistic
+    regression, earlier dates train, later dates test) and compare them with the hand-set
+    ones. Nothing is stored unless --save is given, nor activated without --activate."""
+    _ = cli_gettext()
+    locale = cli_locale()
+    today = datetime.now(UTC).date()
+    with cli_runtime() as runtime, transaction(runtime.sessions) as session:
+        if activate and not save:
+            raise InvalidInput("--activate needs --save.")
+        base = _definition(session, definition)
+        first, last = evaluation.fit_period(
+            today,
+            start=start.date() if start else None,
+            end=end.date() if end else None,
+            horizon_days=horizon,
+        )
+        outcome = evaluation.run_fit(
+            session,
+            runtime.analytics(),
+            definition=base,
+            dates=evaluation.as_of_dates(first, last, every),
+            horizon_days=horizon,
+            settings=runtime.settings,
+            version=version,
+            today=today,
+        )
+        split = outcome.split
         console.print(
-            _("{n} accounts, {churned} churned ({rate})").format(
-                n=report.n, churned=report.churned, rate=_percent(report.base_rate)
+            _(
+                "Fitted on {train} as-of dates ({first} … {last}, {samples} scores, {churned} "
+                "churned); tested on {test} later dates ({test_first} … {test_last}); "
+                "{gap} dates left out between them."
+            ).format(
+                train=len(split.train),
+                first=split.train[0].isoformat(),
+                last=split.train[-1].isoformat(),
+                samples=outcome.result.samples,
+                churned=outcome.result.churned,
+                test=len(split.test),
+                test_first=split.test[0].isoformat(),
+                test_last=split.test[-1].isoformat(),
+                gap=len(split.gap),
             )
         )
-        auc = "—" if report.roc_auc is None else f"{report.roc_auc:.3f}"
-        console.print(f"ROC AUC: {auc}")
-        flagged = Table(title=_("Flagged accounts"))
-        for column in (_("Rule"), _("Accounts"), _("Precision"), _("Recall"), _("Lift")):
-            flagged.add_column(column, justify="right")
-        rules = [(", ".join(report.at_risk_grades), report.at_risk)]
-        rules += [(_("worst {percent}%").format(percent=p), f) for p, f in report.worst]
-        for label, item in rules:
-            lift = "—" if item.lift is None else f"{item.lift:.2f}"
-            flagged.add_row(
-                label, str(item.flagged), _percent(item.precision), _percent(item.recall), lift
+        weights = Table(title=_("Weights: hand-set and fitted (share of 100)"))
+        weights.add_column(_("Factor"))
+        for column in (_("Hand-set"), _("Fitted"), _("Coefficient")):
+            weights.add_column(column, justify="right")
+        weights.add_column(_("Evidence"))
+        for row in outcome.rows:
+            weights.add_row(
+                scoring_label(row.metric, locale),
+                "—" if row.hand_set is None else f"{row.hand_set:.1f}",
+                f"{row.fitted:.1f}",
+                f"{row.coefficient:+.4f}",
+                "" if row.evidence else _("no evidence"),
             )
-        console.print(flagged)
-        grades = Table(title=_("Churn rate per grade"))
-        for column in (_("Grade"), _("Accounts"), _("Churned"), _("Churn rate")):
-            grades.add_column(column, justify="right")
-        for row in report.calibration:
-            grades.add_row(row.grade, str(row.accounts), str(row.churned), _percent(row.churn_rate))
-        console.print(grades)
-        deciles = Table(title=_("Lift by decile (1 = lowest scores)"))
-        for column in (_("Decile"), _("Accounts"), _("Churned"), _("Lift")):
-            deciles.add_column(column, justify="right")
-        for row in report.deciles:
-            lift = "—" if row.lift is None else f"{row.lift:.2f}"
-            deciles.add_row(str(row.decile), str(row.accounts), str(row.churned), lift)
-        console.print(deciles)
-        if report.false_negatives:
+        console.print(weights)
+        console.print(_("Regularisation C = {c:.3g}").format(c=outcome.result.c))
+        _print_comparison(
+            outcome.test_base,
+            outcome.test_fitted,
+            _("Hand-set {version}").format(version=base.version),
+            _("Fitted {version}").format(version=outcome.fitted.version),
+            _("Backtest on the test period"),
+            locale,
+        )
+        if not save:
             console.print(
-                _("Churned while healthy: {accounts}").format(
-                    accounts=", ".join(item.account_id for item in report.false_negatives)
+                _("Not saved. Run again with --save to store it as version {version}.").format(
+                    version=outcome.fitted.version
                 )
             )
+            return
+        versions.save_definition(
+            session,
+            outcome.document,
+            known_metrics=known_metrics(
+                [field.key for field in runtime.settings.file_config.custom_fields]
+            ),
+            origin="fitted",
+            note=_("Fitted on {first} … {last}, horizon {days} days").format(
+                first=split.train[0].isoformat(), last=split.train[-1].isoformat(), days=horizon
+            ),
+            activate=activate,
+        )
+        message = (
+            _("Saved and activated version {version}.")
+            if activate
+            else _("Saved version {version} (not active).")
+        )
+        console.print(message.format(version=outcome.fitted.version))

@@ -1,27 +1,23 @@
-"""The factor registry: each factor is one small function of what is known about an account on
-the as-of date, and one entry in FACTORS. Its slug is what definitions, explanations and the
-UI use. To add a factor, write the function and add the entry."""
+"""The factor registry: each factor is one small function of what is known about accounts on
+their as-of days, and one entry in FACTORS. Its slug is what definitions, explanations and the
+UI use. To add a factor, write the function and add the entry.
+
+Functions work on whole columns (one element per account and day) so that a year of daily
+scores for ten thousand accounts is a few array operations rather than millions of calls.
+Numbers are float arrays with NaN where nothing is known; days are ``datetime64[D]`` with NaT;
+categories are object arrays with None.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
-from hatake.health.repository import AccountFacts
-from hatake.voc.nps import nps_category
+import numpy as np
 
+Columns = Mapping[str, np.ndarray]
 Value = float | str | None
-
-
-@dataclass(frozen=True)
-class Known:
-    """Everything known about one account at the end of the as-of day."""
-
-    as_of: date
-    facts: AccountFacts
-    usage: Mapping[str, Any]
+ONE_DAY = np.timedelta64(1, "D")
 
 
 @dataclass(frozen=True)
@@ -29,94 +25,112 @@ class Factor:
     slug: str
     label: str  # English msgid; the ja catalog translates it
     unit: str
-    value: Callable[[Known], Value]
+    value: Callable[[Columns], np.ndarray]
 
 
-def _usage(key: str) -> Callable[[Known], Value]:
-    def value(known: Known) -> Value:
-        raw = known.usage.get(key)
-        return None if raw is None else float(raw)
+def _column(key: str) -> Callable[[Columns], np.ndarray]:
+    def value(columns: Columns) -> np.ndarray:
+        return np.asarray(columns[key], dtype=float)
 
     return value
 
 
-def _ratio(numerator: float | None, denominator: float | None) -> float | None:
-    if numerator is None or not denominator:
-        return None
-    return numerator / denominator
+def _zero_if_unknown(columns: Columns, key: str) -> np.ndarray:
+    return np.nan_to_num(np.asarray(columns[key], dtype=float), nan=0.0)
 
 
-def usage_rate(known: Known) -> Value:
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator, NaN where the denominator is 0 or unknown."""
+    usable = np.nan_to_num(denominator, nan=0.0) != 0
+    return np.divide(numerator, denominator, out=np.full(len(numerator), np.nan), where=usable)
+
+
+def _days_between(earlier: np.ndarray, later: np.ndarray) -> np.ndarray:
+    return (later - earlier) / ONE_DAY
+
+
+def usage_rate(columns: Columns) -> np.ndarray:
     """Active IDs in 30 days per contracted seat (a fraction); free plans (no seats) use
     registered IDs."""
-    active = float(known.usage.get("active_users_30d") or 0)
-    base = known.facts.seats or known.facts.active_contacts
-    return _ratio(active, base)
+    seats = np.nan_to_num(np.asarray(columns["seats"], dtype=float), nan=0.0)
+    base = np.where(seats > 0, seats, np.asarray(columns["active_contacts"], dtype=float))
+    return _ratio(_zero_if_unknown(columns, "active_users_30d"), base)
 
 
-def usage_trend(known: Known) -> Value:
-    """Events in the last 30 days against the 30 before, as a fraction (0.1 = +10 %)."""
-    current = float(known.usage.get("events_30d") or 0)
-    previous = float(known.usage.get("events_previous_30d") or 0)
-    if previous == 0:
-        return None if current == 0 else 1.0
-    return (current - previous) / previous
+def usage_trend(columns: Columns) -> np.ndarray:
+    """Events in the last 30 days against the 30 before, as a fraction (0.1 = +10 %); +100 %
+    for a first month of use, unknown when both are empty."""
+    current = _zero_if_unknown(columns, "events_30d")
+    previous = _zero_if_unknown(columns, "events_previous_30d")
+    change = _ratio(current - previous, previous)
+    return np.where(previous == 0, np.where(current == 0, np.nan, 1.0), change)
 
 
-def days_since_last_activity(known: Known) -> Value:
-    last = known.usage.get("last_activity")
-    return None if last is None else float((known.as_of - last.date()).days)
+def days_since_last_activity(columns: Columns) -> np.ndarray:
+    return _days_between(columns["last_active_day"], columns["day"])
 
 
-def seat_utilisation(known: Known) -> Value:
-    return _ratio(known.facts.active_contacts, known.facts.seats)
+def onboarding_milestones(columns: Columns) -> np.ndarray:
+    """Share of the configured onboarding milestones reached (unknown when none are set)."""
+    total = np.asarray(columns["milestones_total"], dtype=float)
+    return _ratio(_zero_if_unknown(columns, "milestones_reached"), total)
 
 
-def days_to_renewal(known: Known) -> Value:
-    renewal = known.facts.renewal_date
-    return None if renewal is None else float((renewal - known.as_of).days)
+def seat_utilisation(columns: Columns) -> np.ndarray:
+    return _ratio(np.asarray(columns["active_contacts"], dtype=float), columns["seats"])
 
 
-def mrr_change_90d(known: Known) -> Value:
-    before = known.facts.mrr_minor_90d_ago
-    if before == 0:
-        return None
-    return (known.facts.mrr_minor - before) / before
+def days_to_renewal(columns: Columns) -> np.ndarray:
+    return _days_between(columns["day"], columns["renewal_date"])
 
 
-def ticket_trend(known: Known) -> Value:
-    return float(known.facts.tickets_30d - known.facts.tickets_previous_30d)
+def mrr_change_90d(columns: Columns) -> np.ndarray:
+    before = np.asarray(columns["mrr_minor_earlier"], dtype=float)
+    return _ratio(np.asarray(columns["mrr_minor"], dtype=float) - before, before)
 
 
-def latest_nps_category(known: Known) -> Value:
-    nps = known.facts.latest_nps
-    return None if nps is None else nps_category(round(nps))
+def ticket_trend(columns: Columns) -> np.ndarray:
+    return np.asarray(columns["tickets_30d"], dtype=float) - columns["tickets_previous_30d"]
 
 
-def days_since_meaningful_touch(known: Known) -> Value:
-    touch = known.facts.last_meaningful_touch
-    return None if touch is None else float((known.as_of - touch.date()).days)
+def nps_category(columns: Columns) -> np.ndarray:
+    """The latest answer's band: detractor 0-6, passive 7-8, promoter 9-10."""
+    nps = np.round(np.asarray(columns["latest_nps"], dtype=float))
+    bands = np.where(nps >= 9, "promoter", np.where(nps >= 7, "passive", "detractor"))
+    return np.where(np.isnan(nps), None, bands.astype(object))
+
+
+def days_since_meaningful_touch(columns: Columns) -> np.ndarray:
+    return _days_between(columns["last_meaningful_touch_day"], columns["day"])
+
+
+def champion_present(columns: Columns) -> np.ndarray:
+    return (np.asarray(columns["champions"], dtype=float) > 0).astype(float)
 
 
 FACTORS: tuple[Factor, ...] = (
-    Factor("active_users_7d", "Active users in 7 days", "users", _usage("active_users_7d")),
-    Factor("active_users_30d", "Active users in 30 days", "users", _usage("active_users_30d")),
+    Factor("active_users_7d", "Active users in 7 days", "users", _column("active_users_7d")),
+    Factor("active_users_30d", "Active users in 30 days", "users", _column("active_users_30d")),
     Factor("usage_rate", "Usage rate", "ratio", usage_rate),
     Factor("usage_trend", "Usage trend", "ratio", usage_trend),
     Factor(
         "days_since_last_activity", "Days since last activity", "days", days_since_last_activity
     ),
-    Factor("feature_breadth", "Feature breadth", "features", _usage("feature_breadth")),
-    Factor("open_tickets", "Open tickets", "tickets", lambda k: float(k.facts.open_tickets)),
+    Factor("feature_breadth", "Feature breadth", "features", _column("feature_breadth")),
+    Factor(
+        "onboarding_milestones", "Onboarding milestones reached", "ratio", onboarding_milestones
+    ),
+    Factor("open_tickets", "Open tickets", "tickets", _column("open_tickets")),
     Factor(
         "tickets_unresolved_over_n_days",
         "Long-unresolved tickets",
         "tickets",
-        lambda k: float(k.facts.old_open_tickets),
+        _column("old_open_tickets"),
     ),
     Factor("ticket_trend", "Ticket trend", "tickets", ticket_trend),
-    Factor("latest_nps", "Latest NPS", "points", lambda k: k.facts.latest_nps),
-    Factor("nps_category", "NPS category", "", latest_nps_category),
+    Factor("latest_nps", "Latest NPS", "points", _column("latest_nps")),
+    Factor("nps_category", "NPS category", "", nps_category),
+    Factor("csm_sentiment", "CSM sentiment", "rating", _column("csm_sentiment")),
     Factor(
         "days_since_meaningful_touch",
         "Days since meaningful touch",
@@ -126,7 +140,7 @@ FACTORS: tuple[Factor, ...] = (
     Factor("seat_utilisation", "Seat utilisation", "ratio", seat_utilisation),
     Factor("days_to_renewal", "Days to renewal", "days", days_to_renewal),
     Factor("mrr_change_90d", "MRR change in 90 days", "ratio", mrr_change_90d),
-    Factor("champion_present", "Champion present", "", lambda k: float(k.facts.champions > 0)),
+    Factor("champion_present", "Champion present", "", champion_present),
 )
 FACTORS_BY_SLUG: dict[str, Factor] = {factor.slug: factor for factor in FACTORS}
 METRIC_LABELS: dict[str, str] = {factor.slug: factor.label for factor in FACTORS}
@@ -137,9 +151,28 @@ def known_metrics(custom_keys: list[str]) -> set[str]:
     return set(FACTORS_BY_SLUG) | {f"custom.{key}" for key in custom_keys}
 
 
-def metric_values(known: Known, custom_keys: list[str]) -> dict[str, Value]:
-    values = {factor.slug: factor.value(known) for factor in FACTORS}
+def metric_columns(columns: Columns, custom_keys: list[str]) -> dict[str, np.ndarray]:
+    """Every factor's values for the rows of ``columns``; custom fields pass through as text,
+    read by each definition's scoring function as it needs."""
+    values = {factor.slug: factor.value(columns) for factor in FACTORS}
     for key in custom_keys:
-        raw = known.facts.custom.get(key)
-        values[f"custom.{key}"] = raw if isinstance(raw, str) or raw is None else float(raw)
+        values[f"custom.{key}"] = _custom_column(columns[f"custom.{key}"])
     return values
+
+
+def _custom_column(raw: np.ndarray) -> np.ndarray:
+    """A custom field as numbers when every known value is one, else as categories."""
+    texts = np.asarray(raw, dtype=object)
+    try:
+        return np.array([np.nan if text is None else float(text) for text in texts], dtype=float)
+    except ValueError:
+        return texts
+
+
+def plain(value: object) -> Value:
+    """One element of a metric column as a plain Python value (None for NaN/None)."""
+    if value is None:
+        return None
+    if isinstance(value, np.floating | float):
+        return None if np.isnan(value) else float(value)
+    return str(value)

@@ -6,23 +6,24 @@ can be checked by hand in tests.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
+
 from hatake.core.i18n import gettext_for
 from hatake.health.definition import (
+    RULE_ATTRIBUTES,
     Categories,
     Definition,
-    Factor,
     Grade,
     Linear,
     MissingPolicy,
     Profile,
     Thresholds,
 )
-from hatake.health.factors import METRIC_LABELS
+from hatake.health.factors import METRIC_LABELS, plain
 
 MetricValue = float | str | None
 NEUTRAL_POINTS = 50.0
@@ -109,18 +110,30 @@ def metric_label(metric: str, locale: str) -> str:
 
 def points_for(function: Thresholds | Linear | Categories, value: float | str) -> float:
     """Points 0..100 for one value. Numeric functions raise ValueError for a non-number."""
+    points = points_array(function, np.array([value], dtype=object))[0]
+    if np.isnan(points):
+        raise ValueError(f"{value!r} is not a number")
+    return float(points)
+
+
+def points_array(function: Thresholds | Linear | Categories, values: np.ndarray) -> np.ndarray:
+    """Points per value; NaN where the value is missing or the function cannot read it (text
+    for a numeric factor), so one bad custom field degrades one factor, not the refresh."""
     if isinstance(function, Categories):
-        return function.points.get(_category(value), function.default)
-    number = _number(value)
+        labels = _categories(values)
+        points = np.full(len(values), function.default, dtype=float)
+        for category, category_points in function.points.items():
+            points[labels == category] = category_points
+        points[labels == None] = np.nan  # noqa: E711 (element-wise comparison)
+        return points
+    numbers = _numbers(values)
     if isinstance(function, Linear):
-        share = (number - function.worst) / (function.best - function.worst)
-        return 100.0 * min(1.0, max(0.0, share))
-    points = function.below
+        share = (numbers - function.worst) / (function.best - function.worst)
+        return 100.0 * np.clip(share, 0.0, 1.0)
+    points = np.full(len(numbers), float(function.below))
     for step in function.steps:
-        if number < step.min:
-            break
-        points = step.points
-    return points
+        points = np.where(numbers >= step.min, step.points, points)
+    return np.where(np.isnan(numbers), np.nan, points)
 
 
 def select_profile(definition: Definition, attributes: Mapping[str, str | None]) -> Profile:
@@ -137,55 +150,182 @@ def grade_for(definition: Definition, score: float | None) -> Grade | None:
     return next(grade for grade in definition.grades if score >= grade.min)
 
 
+@dataclass(frozen=True)
+class FactorColumn:
+    """One factor of one profile for the rows that profile scored (`rows` indexes them)."""
+
+    rows: np.ndarray
+    metric: str
+    group: str
+    policy: MissingPolicy
+    raw: np.ndarray
+    points: np.ndarray  # NaN where the weight was dropped or nothing at all was known
+    weight: np.ndarray
+    contribution: np.ndarray
+    missing: np.ndarray
+
+
+@dataclass(frozen=True)
+class ScoreColumns:
+    """Scores of many rows at once: NaN score and None grade where nothing was known."""
+
+    definition_version: str
+    profile: np.ndarray
+    score: np.ndarray
+    grade: np.ndarray
+    factors: tuple[FactorColumn, ...]
+
+    def result(self, row: int) -> ScoreResult:
+        exact = None if np.isnan(self.score[row]) else float(self.score[row])
+        factors = []
+        for column in self.factors:
+            at = np.searchsorted(column.rows, row)
+            if at >= len(column.rows) or column.rows[at] != row:
+                continue
+            points = column.points[at]
+            factors.append(
+                FactorResult(
+                    metric=column.metric,
+                    group=column.group,
+                    raw_value=plain(column.raw[at]),
+                    points=None if np.isnan(points) else float(points),
+                    weight_effective=float(column.weight[at]),
+                    contribution=float(column.contribution[at]),
+                    missing=bool(column.missing[at]),
+                    policy=column.policy,
+                )
+            )
+        return ScoreResult(
+            definition_version=self.definition_version,
+            profile=str(self.profile[row]),
+            exact_score=exact,
+            grade=self.grade[row],
+            factors=tuple(factors),
+        )
+
+
+def profile_rows(
+    definition: Definition, attributes: Mapping[str, np.ndarray], count: int
+) -> dict[str, np.ndarray]:
+    """Row indexes per profile key: the first profile in document order whose rule matches,
+    else the default."""
+    unassigned = np.ones(count, dtype=bool)
+    chosen: dict[str, np.ndarray] = {}
+    for profile in definition.profiles:
+        if profile.rule is None:
+            continue
+        matches = unassigned.copy()
+        for name in RULE_ATTRIBUTES:
+            allowed = getattr(profile.rule, name)
+            if allowed is not None:
+                values = attributes.get(name, np.full(count, None, dtype=object))
+                matches &= np.isin(np.asarray(values, dtype=object), allowed)
+        chosen[profile.key] = np.flatnonzero(matches)
+        unassigned &= ~matches
+    chosen[definition.default_profile.key] = np.flatnonzero(unassigned)
+    return chosen
+
+
+def score_columns(
+    definition: Definition,
+    attributes: Mapping[str, np.ndarray],
+    metrics: Mapping[str, np.ndarray],
+    count: int,
+) -> ScoreColumns:
+    """Factor weight = group share x factor share within the group. `redistribute` drops a
+    missing factor and renormalises within its group, or across groups when the whole group
+    is gone; `neutral` and `worst` keep the weight at 50 or 0 points."""
+    profile = np.empty(count, dtype=object)
+    score = np.full(count, np.nan)
+    factors: list[FactorColumn] = []
+    profiles = {item.key: item for item in definition.profiles}
+    for key, rows in profile_rows(definition, attributes, count).items():
+        profile[rows] = key
+        if len(rows):
+            score[rows], columns = _score_profile(profiles[key], metrics, rows)
+            factors += columns
+    rounded = np.round(score, 1)
+    grade = np.full(count, None, dtype=object)
+    for item in reversed(definition.grades):
+        grade[rounded >= item.min] = item.key
+    return ScoreColumns(
+        definition_version=definition.version,
+        profile=profile,
+        score=score,
+        grade=grade,
+        factors=tuple(factors),
+    )
+
+
+def _score_profile(
+    profile: Profile, metrics: Mapping[str, np.ndarray], rows: np.ndarray
+) -> tuple[np.ndarray, list[FactorColumn]]:
+    n = len(rows)
+    entries = []  # (group, group weight, factor, raw values, points after the policy, missing)
+    for group in profile.groups:
+        for factor in group.factors:
+            column = metrics.get(factor.metric)
+            raw = np.full(n, None, dtype=object) if column is None else np.asarray(column)[rows]
+            points = points_array(factor.function, raw)
+            missing = np.isnan(points)
+            if factor.missing == "neutral":
+                points = np.where(missing, NEUTRAL_POINTS, points)
+            elif factor.missing == "worst":
+                points = np.where(missing, WORST_POINTS, points)
+            entries.append((group, factor, raw, points, missing))
+    anything_present = np.zeros(n, dtype=bool)
+    for _group, _factor, _raw, _points, missing in entries:
+        anything_present |= ~missing
+    group_kept: dict[str, np.ndarray] = {}
+    for group, factor, _raw, points, _missing in entries:
+        kept = group_kept.setdefault(group.key, np.zeros(n))
+        group_kept[group.key] = kept + np.where(np.isnan(points), 0.0, factor.weight)
+    kept_group_weight = np.zeros(n)
+    for group in profile.groups:
+        kept_group_weight = kept_group_weight + np.where(
+            group_kept[group.key] > 0, group.weight, 0.0
+        )
+    total = np.zeros(n)
+    columns = []
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for group, factor, raw, points, missing in entries:
+            counted = anything_present & ~np.isnan(points)
+            share = (group.weight / kept_group_weight) * (factor.weight / group_kept[group.key])
+            effective = np.where(counted, 100.0 * share, 0.0)
+            shown = np.where(anything_present, points, np.nan)
+            contribution = np.nan_to_num(shown, nan=0.0) * effective / 100.0
+            total = total + contribution
+            columns.append(
+                FactorColumn(
+                    rows=rows,
+                    metric=factor.metric,
+                    group=group.key,
+                    policy=factor.missing,
+                    raw=raw,
+                    points=shown,
+                    weight=effective,
+                    contribution=contribution,
+                    missing=missing,
+                )
+            )
+    # Clamped only against float rounding (100.00000000000001); the sum is the score.
+    score = np.where(anything_present, np.clip(total, 0.0, 100.0), np.nan)
+    return score, columns
+
+
 def score_account(
     definition: Definition,
     attributes: Mapping[str, str | None],
     metrics: Mapping[str, MetricValue],
 ) -> ScoreResult:
-    """Factor weight = group share x factor share within the group. `redistribute` drops a
-    missing factor and renormalises within its group, or across groups when the whole group
-    is gone; `neutral` and `worst` keep the weight at 50 or 0 points."""
-    profile = select_profile(definition, attributes)
-    groups = [
-        (
-            group.weight,
-            [_entry(group.key, factor, metrics.get(factor.metric)) for factor in group.factors],
-        )
-        for group in profile.groups
-    ]
-    anything_present = any(not entry.missing for _weight, entries in groups for entry in entries)
-    kept_group_weight = sum(weight for weight, entries in groups if _kept_weight(entries) > 0)
-    results: list[FactorResult] = []
-    for group_weight, entries in groups:
-        group_kept = _kept_weight(entries)
-        for entry in entries:
-            effective = 0.0
-            if anything_present and entry.points is not None:
-                effective = 100.0 * (group_weight / kept_group_weight) * (entry.weight / group_kept)
-            results.append(
-                FactorResult(
-                    metric=entry.metric,
-                    group=entry.group,
-                    raw_value=entry.value,
-                    points=entry.points if anything_present else None,
-                    weight_effective=effective,
-                    contribution=(entry.points or 0.0) * effective / 100.0,
-                    missing=entry.missing,
-                    policy=entry.policy,
-                )
-            )
-    exact = None
-    if anything_present:
-        # Clamped only against float rounding (100.00000000000001); the sum is the score.
-        exact = min(100.0, max(0.0, sum(result.contribution for result in results)))
-    grade = grade_for(definition, None if exact is None else round(exact, 1))
-    return ScoreResult(
-        definition_version=definition.version,
-        profile=profile.key,
-        exact_score=exact,
-        grade=grade.key if grade else None,
-        factors=tuple(results),
+    """One account's score, through the same column code as a whole refresh."""
+    columns = score_columns(
+        definition,
+        {name: np.array([value], dtype=object) for name, value in attributes.items()},
+        {name: np.array([value], dtype=object) for name, value in metrics.items()},
+        1,
     )
+    return columns.result(0)
 
 
 def why_changed(before: ScoreResult, after: ScoreResult) -> Change:
@@ -219,51 +359,37 @@ def trend(
     return None
 
 
-@dataclass(frozen=True)
-class _Entry:
-    metric: str
-    group: str
-    value: MetricValue
-    weight: float
-    points: float | None
-    missing: bool
-    policy: MissingPolicy
+def _numbers(values: np.ndarray) -> np.ndarray:
+    if values.dtype.kind == "f":
+        return values
+    numbers = np.full(len(values), np.nan)
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        try:
+            numbers[index] = float(value)
+        except ValueError:
+            continue
+    return numbers
 
 
-def _entry(group: str, factor: Factor, value: MetricValue) -> _Entry:
-    points = _points_or_none(factor.function, value)
-    missing = points is None
-    if missing and factor.missing == "neutral":
-        points = NEUTRAL_POINTS
-    elif missing and factor.missing == "worst":
-        points = WORST_POINTS
-    return _Entry(factor.metric, group, value, factor.weight, points, missing, factor.missing)
+def _categories(values: np.ndarray) -> np.ndarray:
+    """Category labels; whole numbers by their decimal text, so a 1-5 rating matches "1"."""
+    if values.dtype.kind == "f":
+        labels = np.full(len(values), None, dtype=object)
+        known = ~np.isnan(values)
+        labels[known] = [_number_label(value) for value in values[known]]
+        return labels
+    return np.array(
+        [
+            value if value is None or isinstance(value, str) else _number_label(float(value))
+            for value in values
+        ],
+        dtype=object,
+    )
 
 
-def _kept_weight(entries: list[_Entry]) -> float:
-    return sum(entry.weight for entry in entries if entry.points is not None)
-
-
-def _points_or_none(function: Thresholds | Linear | Categories, value: MetricValue) -> float | None:
-    # A value the function cannot read (text for a numeric factor, NaN) is treated as missing,
-    # so one bad custom field degrades one factor instead of failing the whole refresh.
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def _number_label(number: float) -> str | None:
+    if np.isnan(number):
         return None
-    try:
-        return points_for(function, value)
-    except ValueError:
-        return None
-
-
-def _number(value: float | str) -> float:
-    number = float(value)
-    if math.isnan(number):
-        raise ValueError("NaN has no points")
-    return number
-
-
-def _category(value: float | str) -> str:
-    if isinstance(value, str):
-        return value
-    number = float(value)
-    return str(int(number)) if number.is_integer() else str(number)
+    return str(int(number)) if float(number).is_integer() else str(float(number))

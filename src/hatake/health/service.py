@@ -1,25 +1,97 @@
-"""Health-score use cases that read the stores."""
+"""Health-score use cases that read the stores: inputs for a range of days, scores, refresh."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+import numpy as np
+import pyarrow as pa
 from ibis.backends.duckdb import Backend as DuckDBBackend
 from sqlalchemy.orm import Session
 
 from hatake.core.settings import HealthConfig, Settings
-from hatake.health import compute, repository, snapshots
+from hatake.health import compute, facts, snapshots
 from hatake.health.definition import Definition, validate_metrics
-from hatake.health.factors import Known, Value, known_metrics, metric_values
-from hatake.health.scoring import ScoreResult, score_account
-from hatake.usage import store
+from hatake.health.factors import Value, known_metrics, metric_columns, plain
+from hatake.health.scoring import ScoreColumns, ScoreResult, score_columns
+from hatake.team.models import OrgSettings
+from hatake.usage import rollups
+
+DEFAULT_TIME_ZONE = "Asia/Tokyo"
+# Days scored per pass of a backfill: large enough for set-based queries to pay off, small
+# enough that a pass's factor rows stay well under the memory budget at 10,000 accounts.
+CHUNK_DAYS = 30
+RULE_COLUMNS = ("plan", "tier", "stage")
+
+
+def org_time_zone(session: Session) -> str:
+    org = session.get(OrgSettings, 1)
+    return org.time_zone if org is not None else DEFAULT_TIME_ZONE
+
+
+@dataclass(frozen=True)
+class DayInputs:
+    """Every account under contract on each day of a range: one row per (account, day)."""
+
+    table: pa.Table
+    attributes: dict[str, np.ndarray]  # what profile rules match on
+    metrics: dict[str, np.ndarray]
+
+    @property
+    def rows(self) -> int:
+        return self.table.num_rows
+
+
+def day_inputs(
+    session: Session,
+    analytics: DuckDBBackend,
+    *,
+    start: date,
+    end: date,
+    config: HealthConfig,
+    custom_keys: list[str],
+) -> DayInputs:
+    """Profile attributes and every factor's raw value, from data known by the end of each
+    day only. Brings the usage rollups up to date first."""
+    time_zone = org_time_zone(session)
+    rollups.refresh_rollups(analytics, time_zone)
+    milestones = [
+        compute.Milestone(item.key, event=item.event, users=item.users)
+        for item in config.onboarding_milestones
+    ]
+    usage = compute.usage_features(analytics, start, end, config.key_features, milestones)
+    table = facts.account_day_facts(
+        session,
+        start=start,
+        end=end,
+        time_zone=time_zone,
+        stale_ticket_days=config.stale_ticket_days,
+        custom_keys=custom_keys,
+        usage=usage,
+    )
+    columns = {name: _numpy(table[name]) for name in table.column_names}
+    columns["milestones_total"] = np.full(table.num_rows, float(len(milestones)) or np.nan)
+    # Tiers and lifecycle stages arrive with their own capability; until then only the plan
+    # can select a profile.
+    attributes = {name: np.full(table.num_rows, None, dtype=object) for name in RULE_COLUMNS}
+    attributes["plan"] = columns["plan"]
+    return DayInputs(table, attributes, metric_columns(columns, custom_keys))
+
+
+def _numpy(column: pa.ChunkedArray) -> np.ndarray:
+    if pa.types.is_date(column.type):
+        return column.to_numpy().astype("datetime64[D]")
+    if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
+        return column.cast(pa.float64()).to_numpy()
+    return np.asarray(column.to_pylist(), dtype=object)
 
 
 @dataclass(frozen=True)
 class AccountInputs:
-    attributes: dict[str, str | None]  # what profile rules match on
+    attributes: dict[str, str | None]
     metrics: dict[str, Value]
 
 
@@ -31,27 +103,43 @@ def account_inputs(
     config: HealthConfig,
     custom_keys: list[str],
 ) -> dict[str, AccountInputs]:
-    """Profile attributes and every factor's raw value for each account under contract on
-    ``as_of``, by external id, from data known by the end of that day only."""
-    facts = repository.account_facts(
-        session,
-        as_of=as_of,
-        end=compute.day_end(as_of),
-        stale_ticket_days=config.stale_ticket_days,
+    """One day's inputs per account external id, as plain values."""
+    inputs = day_inputs(
+        session, analytics, start=as_of, end=as_of, config=config, custom_keys=custom_keys
     )
-    features = compute.usage_features(store.events(analytics), as_of, config.key_features)
-    usage = {row["account_id"]: row for row in features.to_pyarrow().to_pylist()}
+    accounts = inputs.table["account_id"].to_pylist()
     return {
-        external_id: AccountInputs(
-            # Tiers and lifecycle stages arrive with their own capability; until then only the
-            # plan can select a profile.
-            attributes={"plan": item.plan, "tier": None, "stage": None},
-            metrics=metric_values(
-                Known(as_of=as_of, facts=item, usage=usage.get(external_id, {})), custom_keys
-            ),
+        account_id: AccountInputs(
+            attributes={name: values[row] for name, values in inputs.attributes.items()},
+            metrics={name: plain(values[row]) for name, values in inputs.metrics.items()},
         )
-        for external_id, item in facts.items()
+        for row, account_id in enumerate(accounts)
     }
+
+
+def _score_inputs(inputs: DayInputs, definition: Definition) -> ScoreColumns:
+    return score_columns(definition, inputs.attributes, inputs.metrics, inputs.rows)
+
+
+def _checked_inputs(
+    session: Session,
+    analytics: DuckDBBackend,
+    *,
+    start: date,
+    end: date,
+    definition: Definition,
+    settings: Settings,
+) -> DayInputs:
+    custom_keys = [field.key for field in settings.file_config.custom_fields]
+    validate_metrics(definition, known_metrics(custom_keys))
+    return day_inputs(
+        session,
+        analytics,
+        start=start,
+        end=end,
+        config=settings.file_config.health,
+        custom_keys=custom_keys,
+    )
 
 
 def score_day(
@@ -63,19 +151,12 @@ def score_day(
     settings: Settings,
 ) -> dict[str, ScoreResult]:
     """Every account under contract on ``as_of``, scored with ``definition``."""
-    custom_keys = [field.key for field in settings.file_config.custom_fields]
-    validate_metrics(definition, known_metrics(custom_keys))
-    inputs = account_inputs(
-        session,
-        analytics,
-        as_of=as_of,
-        config=settings.file_config.health,
-        custom_keys=custom_keys,
+    inputs = _checked_inputs(
+        session, analytics, start=as_of, end=as_of, definition=definition, settings=settings
     )
-    return {
-        account_id: score_account(definition, item.attributes, item.metrics)
-        for account_id, item in inputs.items()
-    }
+    scored = _score_inputs(inputs, definition)
+    accounts = inputs.table["account_id"].to_pylist()
+    return {account_id: scored.result(row) for row, account_id in enumerate(accounts)}
 
 
 @dataclass(frozen=True)
@@ -83,6 +164,55 @@ class RefreshedDay:
     as_of: date
     accounts: int
     grades: dict[str, int]
+
+
+def _chunks(start: date, end: date) -> Iterator[tuple[date, date]]:
+    while start <= end:
+        last = min(end, start + timedelta(days=CHUNK_DAYS - 1))
+        yield start, last
+        start = last + timedelta(days=1)
+
+
+def refresh_days(
+    session: Session,
+    analytics: DuckDBBackend,
+    *,
+    start: date,
+    end: date,
+    definition: Definition,
+    settings: Settings,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[RefreshedDay]:
+    """Score every account under contract on each day of [start, end] and store the
+    snapshots, replacing earlier runs of the same days and version. Each pass of
+    ``CHUNK_DAYS`` days is stored in one transaction; ``on_progress`` hears how many days
+    each pass stored."""
+    refreshed: list[RefreshedDay] = []
+    for first, last in _chunks(start, end):
+        inputs = _checked_inputs(
+            session, analytics, start=first, end=last, definition=definition, settings=settings
+        )
+        scored = _score_inputs(inputs, definition)
+        days = inputs.table["day"].to_numpy()
+        snapshots.replace_days(
+            analytics,
+            start=first,
+            end=last,
+            version=definition.version,
+            accounts=inputs.table["account_id"],
+            days=inputs.table["day"],
+            scored=scored,
+        )
+        for offset in range((last - first).days + 1):
+            day = first + timedelta(days=offset)
+            on_day = days == np.datetime64(day, "D")
+            grades = Counter(grade or "-" for grade in scored.grade[on_day])
+            refreshed.append(
+                RefreshedDay(as_of=day, accounts=int(on_day.sum()), grades=dict(grades))
+            )
+        if on_progress is not None:
+            on_progress((last - first).days + 1)
+    return refreshed
 
 
 def refresh_day(
@@ -94,7 +224,6 @@ def refresh_day(
     settings: Settings,
 ) -> RefreshedDay:
     """Score every account under contract on ``as_of`` and store the day's snapshot."""
-    results = score_day(session, analytics, as_of=as_of, definition=definition, settings=settings)
-    snapshots.replace_day(analytics, as_of=as_of, version=definition.version, results=results)
-    grades = Counter(result.grade or "-" for result in results.values())
-    return RefreshedDay(as_of=as_of, accounts=len(results), grades=dict(grades))
+    return refresh_days(
+        session, analytics, start=as_of, end=as_of, definition=definition, settings=settings
+    )[0]

@@ -5,16 +5,17 @@ backtested."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 
 import duckdb
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pyarrow as pa
 from ibis.backends.duckdb import Backend as DuckDBBackend
 
-from hatake.health.scoring import FactorResult, ScoreResult
+from hatake.health.scoring import FactorColumn, FactorResult, ScoreColumns, ScoreResult
 
 SCORES_TABLE = "health_scores"
 FACTORS_TABLE = "health_factor_scores"
@@ -29,6 +30,7 @@ FACTORS_SCHEMA = ibis.schema({
     "raw_text": "string", "points": "float64", "weight": "float64",
     "contribution": "float64", "missing": "boolean", "policy": "string",
 })  # fmt: skip
+FACTORS_ARROW = FACTORS_SCHEMA.to_pyarrow()
 
 
 def ensure_tables(con: DuckDBBackend) -> None:
@@ -73,33 +75,100 @@ def _arrow(as_of: date, results: Mapping[str, ScoreResult]) -> tuple[pa.Table, p
     )
 
 
+def _factor_table(
+    accounts: pa.ChunkedArray,
+    days: pa.ChunkedArray,
+    version: str,
+    column: FactorColumn,
+) -> pa.Table:
+    rows = pa.array(column.rows)
+    n = len(column.rows)
+    raw = column.raw
+    if raw.dtype.kind == "f":
+        raw_number, raw_text = (
+            pa.array(raw, pa.float64(), from_pandas=True),
+            pa.nulls(n, pa.string()),
+        )
+    else:
+        raw_number = pa.nulls(n, pa.float64())
+        raw_text = pa.array([None if value is None else str(value) for value in raw], pa.string())
+    return pa.table(
+        [
+            accounts.take(rows), days.take(rows), pa.repeat(version, n),
+            pa.repeat(column.metric, n), pa.repeat(column.group, n), raw_number, raw_text,
+            pa.array(column.points, pa.float64(), from_pandas=True),
+            pa.array(column.weight, pa.float64()), pa.array(column.contribution, pa.float64()),
+            pa.array(column.missing, pa.bool_()), pa.repeat(column.policy, n),
+        ],
+        schema=FACTORS_ARROW,
+    )  # fmt: skip
+
+
+def replace_days(
+    con: DuckDBBackend,
+    *,
+    start: date,
+    end: date,
+    version: str,
+    accounts: pa.ChunkedArray,
+    days: pa.ChunkedArray,
+    scored: ScoreColumns,
+) -> int:
+    """Store the scores of the days [start, end] for a definition version in one transaction,
+    replacing any earlier run of those days and version (a refresh is idempotent)."""
+    ensure_tables(con)
+    score = np.round(scored.score, 1)
+    scores = pa.table(
+        [
+            accounts, days, pa.repeat(version, len(score)),
+            pa.array(scored.profile, pa.string()), pa.array(score, pa.float64(), from_pandas=True),
+            pa.array(scored.grade, pa.string()),
+        ],
+        schema=SCORES_SCHEMA.to_pyarrow(),
+    )  # fmt: skip
+    # One factor at a time: a year of factor rows at once would not fit the memory budget.
+    factors = (_factor_table(accounts, days, version, column) for column in scored.factors)
+    _replace(con, start, end, version, scores, factors)
+    return scores.num_rows
+
+
 def replace_day(
     con: DuckDBBackend, *, as_of: date, version: str, results: Mapping[str, ScoreResult]
 ) -> int:
-    """Store one day's scores for a definition version in one transaction, replacing any
-    earlier run of the same day and version (a refresh is idempotent)."""
+    """Store one day's scores given as results (one account explained at a time)."""
     ensure_tables(con)
     scores, factors = _arrow(as_of, results)
+    _replace(con, as_of, as_of, version, scores, iter([factors]))
+    return scores.num_rows
+
+
+def _replace(
+    con: DuckDBBackend,
+    start: date,
+    end: date,
+    version: str,
+    scores: pa.Table,
+    factor_tables: Iterator[pa.Table],
+) -> None:
     raw = con.con
     raw.execute("BEGIN TRANSACTION")
     try:
         for table in (SCORES_TABLE, FACTORS_TABLE):
             raw.execute(
-                f"DELETE FROM {table} WHERE as_of = ? AND definition_version = ?",
-                [as_of, version],
+                f"DELETE FROM {table} WHERE as_of BETWEEN ? AND ? AND definition_version = ?",
+                [start, end, version],
             )
         raw.register("hatake_scores", scores)
-        raw.register("hatake_factors", factors)
         raw.execute(f"INSERT INTO {SCORES_TABLE} SELECT * FROM hatake_scores")
-        raw.execute(f"INSERT INTO {FACTORS_TABLE} SELECT * FROM hatake_factors")
+        raw.unregister("hatake_scores")
+        for factors in factor_tables:
+            raw.register("hatake_factors", factors)
+            raw.execute(f"INSERT INTO {FACTORS_TABLE} SELECT * FROM hatake_factors")
+            raw.unregister("hatake_factors")
         raw.execute("COMMIT")
     except BaseException:
         raw.execute("ROLLBACK")
         raise
-    finally:
-        for name in ("hatake_scores", "hatake_factors"):
-            raw.unregister(name)
-    return scores.num_rows
 
 
 def scores(con: DuckDBBackend) -> ir.Table:

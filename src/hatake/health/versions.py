@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 
 from hatake.core.db import utcnow
 from hatake.core.errors import Conflict, NotFound
+from hatake.core.settings import Settings
 from hatake.health.definition import (
     Definition,
     default_definition,
     default_document,
     load_definition,
 )
+from hatake.health.factors import known_metrics
 from hatake.health.models import ScoreDefinition
 
 
@@ -33,6 +35,20 @@ class VersionInfo:
     created_at: datetime | None
     created_by_id: int | None
     note: str | None
+
+
+def metric_names(settings: Settings) -> set[str]:
+    """Every metric a definition may use here: the registry plus this installation's custom
+    fields."""
+    return known_metrics([field.key for field in settings.file_config.custom_fields])
+
+
+def validate_document(
+    document: str, settings: Settings, source: str = "<definition>"
+) -> Definition:
+    """Parse and validate an edited document, metrics included; `DefinitionInvalid` lists
+    every problem."""
+    return load_definition(document, source=source, known_metrics=metric_names(settings))
 
 
 def _stored(session: Session, version: str) -> ScoreDefinition | None:

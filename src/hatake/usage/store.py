@@ -13,6 +13,7 @@ import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 from ibis.backends.duckdb import Backend as DuckDBBackend
 
 from hatake.core.errors import HatakeError
@@ -74,11 +75,20 @@ def append_events(con: DuckDBBackend, batch: pa.Table, *, deduplicate: bool = Tr
     """Append a batch of events in one transaction; returns how many rows were new.
 
     With ``deduplicate`` a message id already stored (or repeated in the batch) is skipped, so a
-    retried batch is stored once. Bulk loaders that mint unique ids themselves (the demo) pass
+    retried batch is stored once. An event without ``received_at`` is stamped with the current
+    time. Bulk loaders that mint unique ids themselves (the demo) pass
     False to skip the anti-join.
     """
     raw = con.con
-    raw.register("hatake_incoming", batch.cast(EVENTS_ARROW_SCHEMA))
+    batch = batch.cast(EVENTS_ARROW_SCHEMA)
+    # The rollups find new events by their arrival time, so every event must have one.
+    arrived = pa.scalar(datetime.now(UTC), EVENTS_ARROW_SCHEMA.field("received_at").type)
+    batch = batch.set_column(
+        batch.schema.get_field_index("received_at"),
+        "received_at",
+        pc.fill_null(batch["received_at"], arrived),
+    )
+    raw.register("hatake_incoming", batch)
     try:
         before = raw.execute(f"SELECT count(*) FROM {EVENTS_TABLE}").fetchone()[0]
         if deduplicate:

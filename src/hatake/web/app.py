@@ -24,6 +24,7 @@ from hatake.core.i18n import gettext_for
 from hatake.core.runtime import open_runtime
 from hatake.core.settings import Settings
 from hatake.health import api as health_api
+from hatake.health import definitions_api, definitions_views, evaluation_api, evaluation_views
 from hatake.health.scheduler import ScoreRefresher
 from hatake.imports import views as imports_views
 from hatake.team import service as team_service
@@ -86,8 +87,12 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
     app.include_router(web_views.router)
     app.include_router(accounts_views.router)
     app.include_router(imports_views.router)
+    app.include_router(definitions_views.router)
+    app.include_router(evaluation_views.router)
     app.include_router(accounts_api.router)
     app.include_router(health_api.router)
+    app.include_router(definitions_api.router)
+    app.include_router(evaluation_api.router)
     _install_error_handlers(app)
     return app
 

@@ -84,6 +84,9 @@ def home(request: Request, session: DbSession, user: CurrentUser) -> Response:
     runtime = request.app.state.runtime
     with runtime.analytics_lock:
         summary = overview.summarize(
-            session, runtime.analytics(), currency=request.app.state.currency
+            session,
+            runtime.analytics(),
+            currency=request.app.state.currency,
+            locale=request_locale(request),
         )
     return render(request, "home.html", {"summary": summary, "me": user})
