@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
@@ -112,3 +113,8 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
 
 
 from tests.live import live_server  # noqa: E402, F401  (fixture shared by every test folder)
+
+# No timing assertions in unit tests: Hypothesis' per-example deadline would fail a correct
+# property on a busy CI machine.
+hypothesis_settings.register_profile("hatake", deadline=None)
+hypothesis_settings.load_profile("hatake")
