@@ -112,7 +112,8 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
     runtime.close()
 
 
-from tests.live import live_server  # noqa: E402, F401  (fixture shared by every test folder)
+from tests.browser import browser  # noqa: E402, F401  (fixtures shared by every test folder)
+from tests.live import live_server  # noqa: E402, F401
 
 # No timing assertions in unit tests: Hypothesis' per-example deadline would fail a correct
 # property on a busy CI machine.

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from hatake.core.settings import Settings
 from hatake.health.definition import default_definition
+from tests.browser import screenshot, sign_in_ja
 from tests.health.evaluation_demo import BACKTEST_AS_OF, FITTED_VERSION, generate
 from tests.live import LiveServer
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def _shot(page: Page, name: str, database_url: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{backend}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -42,9 +26,7 @@ def test_backtest_two_versions_and_fit_page(
     context = browser.new_context(locale="ja-JP", viewport={"width": 1360, "height": 900})
     page = context.new_page()
     page.goto(f"{live_server.url}/login?next=/health/backtest")
-    page.get_by_label("メールアドレス").fill("demo@hatake.example")
-    page.get_by_label("パスワード").fill("hatake-demo")
-    page.get_by_role("button", name="ログイン").click()
+    sign_in_ja(page, "demo@hatake.example", "hatake-demo")
     expect(page.get_by_role("heading", name="バックテスト", exact=True)).to_be_visible()
 
     page.get_by_label("バージョンB（任意）").select_option(FITTED_VERSION)
@@ -56,7 +38,7 @@ def test_backtest_two_versions_and_fit_page(
         "() => window.Chart && Chart.getChart('decile-chart') && Chart.getChart('grade-chart')"
         " && Chart.getChart('roc-chart')"
     )
-    _shot(page, "health-backtest-compare", database_url)
+    screenshot(page, "health-backtest-compare", database_url)
 
     page.get_by_role("link", name="重みの推定").click()
     page.get_by_label("開始日").fill("2025-09-01")
@@ -67,5 +49,5 @@ def test_backtest_two_versions_and_fit_page(
     expect(page.get_by_role("button", name="新しいバージョンとして保存")).to_be_visible()
     page.wait_for_function("() => window.Chart && Chart.getChart('roc-chart')")
     expect(page.get_by_text(f"手動設定: {default_definition().version}").first).to_be_visible()
-    _shot(page, "health-fit", database_url)
+    screenshot(page, "health-fit", database_url)
     context.close()

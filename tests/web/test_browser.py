@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from sqlalchemy.orm import Session
 
 from hatake.core.runtime import Runtime
 from hatake.usage import store
+from tests.browser import screenshot, sign_in_ja
 from tests.helpers import (
     PASSWORD,
     create_account,
@@ -25,27 +25,7 @@ from tests.helpers import (
 )
 from tests.live import LiveServer
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _seed(session: Session, runtime: Runtime) -> None:
@@ -99,12 +79,6 @@ def _seed(session: Session, runtime: Runtime) -> None:
     runtime.close()
 
 
-def _screenshot(page: Page, name: str, database_url: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{backend}.png"), full_page=True)
-
-
 def test_sign_in_search_and_open_an_account(
     browser: Browser,
     session: Session,
@@ -117,13 +91,11 @@ def test_sign_in_search_and_open_an_account(
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts")
     expect(page).to_have_url(f"{live_server.url}/login?next=/accounts")
-    page.get_by_label("メールアドレス").fill("csm@example.com")
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    sign_in_ja(page, "csm@example.com")
     expect(page.get_by_role("heading", name="顧客一覧")).to_be_visible()
     expect(page.locator("#result-count")).to_have_text("61社")
     expect(page.get_by_text("1 / 2 ページ")).to_be_visible()
-    _screenshot(page, "accounts-list", database_url)
+    screenshot(page, "accounts-list", database_url)
 
     page.get_by_placeholder("会社名・外部ID・業種で検索").fill("はたけ")
     expect(page.locator("#result-count")).to_have_text("1社")
@@ -140,11 +112,11 @@ def test_sign_in_search_and_open_an_account(
     expect(page.get_by_text("￥240,000")).to_be_visible()
     expect(page.get_by_text("90件のイベント、90日中30日利用、1日最大3ユーザー")).to_be_visible()
     page.wait_for_function("() => window.Chart && Chart.getChart('usage-chart')")
-    _screenshot(page, "account-page", database_url)
+    screenshot(page, "account-page", database_url)
 
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="Recent usage (90 days)")).to_be_visible()
-    _screenshot(page, "account-page-en", database_url)
+    screenshot(page, "account-page-en", database_url)
     context.close()
 
 
@@ -175,5 +147,5 @@ def test_a_broken_import_shows_every_bad_row(
     rows = page.locator("table.issues tbody tr")
     expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("2025/13/01")
-    _screenshot(page, "import-errors", database_url)
+    screenshot(page, "import-errors", database_url)
     context.close()

@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from sqlalchemy.orm import Session
 
 from hatake.core.runtime import Runtime
 from hatake.health.definition import default_definition
+from tests.browser import screenshot, sign_in_ja
 from tests.health.definition_data import BROKEN, CHAMPION_ONLY, DAY, seed_portfolio
 from tests.health.scored import store_day
-from tests.helpers import PASSWORD, create_account, create_subscription, create_user
+from tests.helpers import create_account, create_subscription, create_user
 from tests.live import LiveServer
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 GRADES = [(85.0, "healthy"), (55.0, "neutral"), (20.0, "at_risk")]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _seed(session: Session, runtime: Runtime) -> None:
@@ -61,12 +52,6 @@ def _seed(session: Session, runtime: Runtime) -> None:
     runtime.close()
 
 
-def _screenshot(page: Page, name: str, database_url: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{backend}.png"), full_page=True)
-
-
 def test_validate_preview_and_save_a_definition(
     browser: Browser,
     session: Session,
@@ -78,9 +63,7 @@ def test_validate_preview_and_save_a_definition(
     context = browser.new_context(locale="ja-JP", viewport={"width": 1360, "height": 900})
     page = context.new_page()
     page.goto(f"{live_server.url}/login?next=/health/definitions")
-    page.get_by_label("メールアドレス").fill("manager@example.com")
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    sign_in_ja(page, "manager@example.com")
     expect(page.get_by_role("heading", name="スコア定義", exact=True)).to_be_visible()
 
     editor = page.locator("textarea[name=document]")
@@ -89,26 +72,26 @@ def test_validate_preview_and_save_a_definition(
     alert = page.locator("#definition-result [role=alert]")
     expect(alert).to_contain_text("定義に2件の問題があります")
     expect(alert).to_contain_text("profiles[0].groups[0].factors[0].weight")
-    _screenshot(page, "definitions-invalid", database_url)
+    screenshot(page, "definitions-invalid", database_url)
 
     editor.fill(CHAMPION_ONLY)
     page.get_by_role("button", name="プレビュー").click()
     expect(page.locator("#preview-changed")).to_have_text("30")
     expect(page.get_by_role("link", name="株式会社M0", exact=True)).to_be_visible()
-    _screenshot(page, "definitions-preview", database_url)
+    screenshot(page, "definitions-preview", database_url)
 
     page.get_by_label("メモ").fill("チャンピオンだけで評価")
     page.get_by_role("button", name="新しいバージョンとして保存").click()
     saved = page.get_by_role("status")
     expect(saved).to_contain_text("バージョン test-champion.1 を保存しました。")
     expect(page.get_by_role("cell", name="チャンピオンだけで評価")).to_be_visible()
-    _screenshot(page, "definitions-saved", database_url)
+    screenshot(page, "definitions-saved", database_url)
 
     page.get_by_role("link", name="ホーム").click()
     expect(page.get_by_text("7日前（2026-10-25）から：")).to_be_visible()
     page.wait_for_function("() => window.Chart && Chart.getChart('grade-chart')")
-    _screenshot(page, "home-grade-movement", database_url)
+    screenshot(page, "home-grade-movement", database_url)
     page.locator("a.moved-worse").first.click()
     expect(page.get_by_role("heading", name="7日間で評価が悪化した顧客")).to_be_visible()
-    _screenshot(page, "grade-worsened", database_url)
+    screenshot(page, "grade-worsened", database_url)
     context.close()

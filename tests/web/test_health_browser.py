@@ -3,31 +3,22 @@ and the history chart with the definition change marked."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from sqlalchemy.orm import Session
 
 from hatake.core.runtime import Runtime
 from hatake.health import snapshots
 from hatake.health.scoring import FactorResult, ScoreResult
-from tests.helpers import PASSWORD, create_account, create_subscription, create_user
+from tests.browser import screenshot, sign_in_ja
+from tests.helpers import create_account, create_subscription, create_user
 from tests.live import LiveServer
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 DAYS = 75
 NEW_VERSION_AFTER = 50  # days 0..49 scored with v1, the rest with v2
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _factor(metric: str, raw: float | str | None, points: float, weight: float) -> FactorResult:
@@ -90,12 +81,6 @@ def _seed(session: Session, runtime: Runtime) -> tuple[int, date]:
     return account.id, last
 
 
-def _screenshot(page: Page, name: str, database_url: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{backend}.png"), full_page=True)
-
-
 def test_record_a_sentiment_and_compare_two_days(
     browser: Browser,
     session: Session,
@@ -107,9 +92,7 @@ def test_record_a_sentiment_and_compare_two_days(
     context = browser.new_context(locale="ja-JP", viewport={"width": 1360, "height": 900})
     page = context.new_page()
     page.goto(f"{live_server.url}/login?next=/accounts/{account_id}")
-    page.get_by_label("メールアドレス").fill("csm@example.com")
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    sign_in_ja(page, "csm@example.com")
     expect(page.get_by_role("heading", name="株式会社はたけ建設")).to_be_visible()
     page.wait_for_function("() => window.Chart && Chart.getChart('health-chart')")
     expect(page.get_by_text("破線は新しいスコア定義に切り替わった日を示します。")).to_be_visible()
@@ -129,7 +112,7 @@ def test_record_a_sentiment_and_compare_two_days(
     expect(card.locator(".sentiment-label")).to_have_text("不満")
     expect(card.locator("table.sentiments tbody tr")).to_have_count(1)
     expect(card.locator("table.sentiments")).to_contain_text("定例会で解約を示唆")
-    _screenshot(page, "account-health", database_url)
+    screenshot(page, "account-health", database_url)
 
     # Compare two days inside the first definition version: htmx reloads the table.
     first_day = last - timedelta(days=DAYS - 1)
@@ -141,7 +124,7 @@ def test_record_a_sentiment_and_compare_two_days(
     rows = changes.locator("table.changes tbody tr")
     expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("利用率")
-    changes.screenshot(path=str(ARTIFACTS / f"why-changed-{_backend(database_url)}.png"))
+    screenshot(changes, "why-changed", database_url)
 
     # English, and a day without a score falls back to the nearest earlier one.
     page.get_by_role("button", name="English").click()
@@ -154,9 +137,5 @@ def test_record_a_sentiment_and_compare_two_days(
     page.locator("#changes").get_by_label("From").fill(first_day.isoformat())
     page.locator("#changes").get_by_role("button", name="Compare").click()
     expect(page.locator("#changes table.changes")).to_be_visible()
-    _screenshot(page, "account-health-en", database_url)
+    screenshot(page, "account-health-en", database_url)
     context.close()
-
-
-def _backend(database_url: str) -> str:
-    return "postgresql" if database_url.startswith("postgresql") else "sqlite"

@@ -59,6 +59,10 @@ class FileConfig(BaseModel):
     custom_fields: list[CustomFieldDef] = []
     health: HealthConfig = HealthConfig()
 
+    @property
+    def custom_keys(self) -> list[str]:
+        return [field.key for field in self.custom_fields]
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HATAKE_", extra="ignore")

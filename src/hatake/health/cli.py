@@ -19,7 +19,6 @@ from hatake.core.errors import InvalidInput
 from hatake.health import evaluation, versions
 from hatake.health.backtest import BacktestReport, compare, format_value, metric_kind, metric_label
 from hatake.health.definition import Definition, load_definition
-from hatake.health.factors import known_metrics
 from hatake.health.scoring import metric_label as scoring_label
 from hatake.health.service import refresh_days
 
@@ -357,9 +356,7 @@ def fit(
         versions.save_definition(
             session,
             outcome.document,
-            known_metrics=known_metrics(
-                [field.key for field in runtime.settings.file_config.custom_fields]
-            ),
+            known_metrics=versions.metric_names(runtime.settings),
             origin="fitted",
             note=_("Fitted on {first} … {last}, horizon {days} days").format(
                 first=split.train[0].isoformat(), last=split.train[-1].isoformat(), days=horizon

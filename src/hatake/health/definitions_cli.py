@@ -15,8 +15,9 @@ from hatake.core.cli_support import cli_gettext, cli_locale, cli_runtime, consol
 from hatake.core.db import transaction
 from hatake.core.errors import InvalidInput
 from hatake.core.formatting import local_datetime
+from hatake.core.settings import Settings
 from hatake.health import lookups, versions
-from hatake.health.definition import DefinitionInvalid
+from hatake.health.definition import Definition, DefinitionInvalid
 from hatake.health.preview import preview_definition
 from hatake.team import repository as team_repository
 
@@ -87,16 +88,21 @@ def show_command(version: str) -> None:
         typer.echo(versions.get_document(session, version), nl=False)
 
 
+def _validated(file: Path, settings: Settings) -> Definition:
+    """The document in ``file``, or every problem printed and exit status 1."""
+    try:
+        return versions.validate_document(_read(file), settings, file.name)
+    except DefinitionInvalid as invalid:
+        _print_issues(invalid)
+        raise typer.Exit(1) from None
+
+
 @definition_app.command("validate")
 def validate_command(file: FileArgument) -> None:
     """Check a YAML document; every problem is listed with its path."""
     _ = cli_gettext()
     with cli_runtime() as runtime:
-        try:
-            definition = versions.validate_document(_read(file), runtime.settings, file.name)
-        except DefinitionInvalid as invalid:
-            _print_issues(invalid)
-            raise typer.Exit(1) from None
+        definition = _validated(file, runtime.settings)
         console.print(
             _("Valid: version {version}, {grades} grades, {profiles} profile(s).").format(
                 version=definition.version,
@@ -165,11 +171,7 @@ def preview_command(
     stored scores of the active version: grade transitions and the biggest changes."""
     _ = cli_gettext()
     with cli_runtime() as runtime:
-        try:
-            definition = versions.validate_document(_read(file), runtime.settings, file.name)
-        except DefinitionInvalid as invalid:
-            _print_issues(invalid)
-            raise typer.Exit(1) from None
+        definition = _validated(file, runtime.settings)
         with transaction(runtime.sessions) as session:
             report = preview_definition(
                 session,

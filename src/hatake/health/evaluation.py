@@ -31,8 +31,8 @@ from hatake.health import fitting
 from hatake.health.backtest import BacktestReport, Observation, backtest
 from hatake.health.definition import Definition, validate_metrics
 from hatake.health.factors import known_metrics
-from hatake.health.scoring import ScoreResult, score_account
-from hatake.health.service import AccountInputs, account_inputs
+from hatake.health.scoring import ScoreResult
+from hatake.health.service import DayInputs, day_inputs, scores_by_account
 from hatake.usage import store
 
 DEFAULT_HORIZON_DAYS = 90
@@ -159,14 +159,11 @@ class LabelledDay:
     """Everything known on one as-of day, and who churned in the horizon after it."""
 
     as_of: date
-    inputs: dict[str, AccountInputs]
+    inputs: DayInputs
     churned: frozenset[str]
 
     def score(self, definition: Definition) -> dict[str, ScoreResult]:
-        return {
-            account_id: score_account(definition, item.attributes, item.metrics)
-            for account_id, item in self.inputs.items()
-        }
+        return scores_by_account(self.inputs, definition)
 
     def observations(self, definition: Definition) -> list[Observation]:
         return [
@@ -193,7 +190,7 @@ def labelled_days(
 ) -> list[LabelledDay]:
     """Inputs and realised churn for each as-of date (``definitions`` are checked to name
     only known metrics first)."""
-    custom_keys = [field.key for field in settings.file_config.custom_fields]
+    custom_keys = settings.file_config.custom_keys
     known = known_metrics(custom_keys)
     for definition in definitions:
         validate_metrics(definition, known)
@@ -201,8 +198,8 @@ def labelled_days(
     return [
         LabelledDay(
             as_of=day,
-            inputs=account_inputs(
-                session, analytics, as_of=day, config=config, custom_keys=custom_keys
+            inputs=day_inputs(
+                session, analytics, start=day, end=day, config=config, custom_keys=custom_keys
             ),
             churned=frozenset(
                 realised_churn(

@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from hatake.core.errors import Forbidden
 from hatake.health import evaluation, versions
 from hatake.health.backtest import METRIC_LABELS, BacktestReport, compare
-from hatake.health.factors import known_metrics
 from hatake.web.deps import DbSession, ReadToken
 
 router = APIRouter(prefix="/api/v1", tags=["health"])
@@ -256,9 +255,7 @@ def fit(request: Request, session: DbSession, token: ReadToken, body: FitRequest
         versions.save_definition(
             session,
             outcome.document,
-            known_metrics=known_metrics(
-                [field.key for field in runtime.settings.file_config.custom_fields]
-            ),
+            known_metrics=versions.metric_names(runtime.settings),
             origin="fitted",
             note=f"API fit {first.isoformat()}…{last.isoformat()}, horizon {body.horizon} d",
         )

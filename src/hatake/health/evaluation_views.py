@@ -23,7 +23,6 @@ from hatake.health.backtest import (
     metric_label,
 )
 from hatake.health.definition import Definition
-from hatake.health.factors import known_metrics
 from hatake.health.scoring import metric_label as factor_label
 from hatake.team.models import User
 from hatake.web.deps import CsrfChecked, CurrentUser, DbSession, request_locale
@@ -408,9 +407,7 @@ def fit_save(
     versions.save_definition(
         session,
         outcome.document,
-        known_metrics=known_metrics(
-            [field.key for field in runtime.settings.file_config.custom_fields]
-        ),
+        known_metrics=versions.metric_names(runtime.settings),
         author_id=user.id,
         origin="fitted",
         note=f"fit {form.start.isoformat()}…{form.end.isoformat()}, every {form.every} d, "

@@ -130,7 +130,7 @@ def _checked_inputs(
     definition: Definition,
     settings: Settings,
 ) -> DayInputs:
-    custom_keys = [field.key for field in settings.file_config.custom_fields]
+    custom_keys = settings.file_config.custom_keys
     validate_metrics(definition, known_metrics(custom_keys))
     return day_inputs(
         session,
@@ -154,6 +154,11 @@ def score_day(
     inputs = _checked_inputs(
         session, analytics, start=as_of, end=as_of, definition=definition, settings=settings
     )
+    return scores_by_account(inputs, definition)
+
+
+def scores_by_account(inputs: DayInputs, definition: Definition) -> dict[str, ScoreResult]:
+    """One day's inputs scored, each account's result with its explanation."""
     scored = _score_inputs(inputs, definition)
     accounts = inputs.table["account_id"].to_pylist()
     return {account_id: scored.result(row) for row, account_id in enumerate(accounts)}

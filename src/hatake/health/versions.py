@@ -40,7 +40,7 @@ class VersionInfo:
 def metric_names(settings: Settings) -> set[str]:
     """Every metric a definition may use here: the registry plus this installation's custom
     fields."""
-    return known_metrics([field.key for field in settings.file_config.custom_fields])
+    return known_metrics(settings.file_config.custom_keys)
 
 
 def validate_document(
