@@ -6,6 +6,7 @@ from hatake.coverage.models import Touchpoint
 from hatake.health.models import CsmSentiment, ScoreDefinition
 from hatake.support.models import Ticket
 from hatake.team.models import ApiToken, OrgSettings, User
+from hatake.usage.models import Source
 from hatake.voc.models import SurveyResponse
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "ScoreDefinition",
     "Subscription",
     "SurveyResponse",
+    "Source",
     "Ticket",
     "Touchpoint",
     "User",
