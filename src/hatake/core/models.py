@@ -2,7 +2,7 @@
 
 from hatake.accounts.models import Account, Contact, Subscription
 from hatake.core.db import Base
-from hatake.coverage.models import Touchpoint
+from hatake.coverage.models import Task, TaskComment, Touchpoint
 from hatake.health.models import CsmSentiment, ScoreDefinition
 from hatake.support.models import Ticket
 from hatake.team.models import ApiToken, OrgSettings, User
@@ -17,9 +17,11 @@ __all__ = [
     "CsmSentiment",
     "OrgSettings",
     "ScoreDefinition",
+    "Source",
     "Subscription",
     "SurveyResponse",
-    "Source",
+    "Task",
+    "TaskComment",
     "Ticket",
     "Touchpoint",
     "User",

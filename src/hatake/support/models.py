@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hatake.accounts.models import Account, Contact
 from hatake.core.db import Base, UTCDateTime, utcnow
 
 TICKET_STATUSES = ("open", "pending", "resolved", "closed")
@@ -32,6 +33,9 @@ class Ticket(Base):
     issue_type: Mapped[str] = mapped_column(String(16), default="functional")
     csat: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    account: Mapped[Account] = relationship(lazy="raise")
+    contact: Mapped[Contact | None] = relationship(lazy="raise")
 
     __table_args__ = (
         CheckConstraint("status IN ('open','pending','resolved','closed')", name="status"),

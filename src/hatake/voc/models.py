@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hatake.accounts.models import Account, Contact
 from hatake.core.db import Base, UTCDateTime, utcnow
 
 
@@ -23,6 +24,9 @@ class SurveyResponse(Base):
     nps: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    account: Mapped[Account] = relationship(lazy="raise")
+    contact: Mapped[Contact | None] = relationship(lazy="raise")
 
     __table_args__ = (
         CheckConstraint("nps BETWEEN 0 AND 10", name="nps_range"),
