@@ -1,4 +1,4 @@
-"""The `hatake` command line: init, demo, import, serve, users and API tokens."""
+"""The `hatake` command line: init, demo, import, serve, users, API tokens and event sources."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from hatake.health.definitions_cli import definition_app
 from hatake.imports.cli import import_file
 from hatake.team import repository as team_repository
 from hatake.team import service as team_service
+from hatake.usage.cli import source_app
 
 app = typer.Typer(
     help="hatake: customer success platform", no_args_is_help=True, pretty_exceptions_enable=False
@@ -23,6 +24,7 @@ user_app = typer.Typer(help="Team users", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(user_app, name="user")
 app.add_typer(definition_app, name="definition")
+app.add_typer(source_app, name="source")
 app.command("demo")(demo)
 app.command("import")(import_file)
 app.command("refresh")(refresh)

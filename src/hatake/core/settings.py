@@ -75,8 +75,16 @@ class Settings(BaseSettings):
     port: int = 8000
     default_locale: Literal["ja", "en"] = "ja"
     secure_cookies: bool = False
-    # How often `hatake serve` recomputes today's health scores; 0 turns it off.
-    refresh_interval_minutes: float = Field(default=60, ge=0)
+    # REST API requests per minute per token (bursts up to this many); 0 turns the limit off.
+    api_rate_limit_per_minute: int = Field(default=600, ge=0)
+    # How often `hatake serve` brings the rollups and today's health scores up to date with the
+    # events that arrived; 0 turns it off.
+    refresh_interval_minutes: float = Field(default=1, ge=0)
+    # Tracking API: how often buffered messages move to the stores, how far in the future an
+    # event's timestamp may be, and how long message ids are remembered for deduplication.
+    ingest_drain_interval_seconds: float = Field(default=1.0, gt=0)
+    ingest_future_tolerance_minutes: float = Field(default=60, ge=0)
+    ingest_retention_days: int = Field(default=30, ge=1)
 
     @field_validator("home")
     @classmethod
@@ -90,6 +98,10 @@ class Settings(BaseSettings):
     @property
     def analytics_file(self) -> Path:
         return self.analytics_path or self.home / "analytics.duckdb"
+
+    @property
+    def ingest_file(self) -> Path:
+        return self.home / "ingest.sqlite3"
 
     @property
     def config_file(self) -> Path:

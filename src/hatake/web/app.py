@@ -28,6 +28,9 @@ from hatake.health import definitions_api, definitions_views, evaluation_api, ev
 from hatake.health.scheduler import ScoreRefresher
 from hatake.imports import views as imports_views
 from hatake.team import service as team_service
+from hatake.usage import api as usage_api
+from hatake.usage import tracking_api
+from hatake.usage.ingest import Ingestion
 from hatake.web import views as web_views
 from hatake.web.deps import LoginRequired, request_locale
 from hatake.web.templating import build_templates, render
@@ -36,6 +39,12 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_PREFIX = "/api/"
 
 OPENAPI_TAGS = [
+    {
+        "name": "tracking",
+        "description": "Segment-compatible tracking API for product-usage events. Authenticate "
+        "with a source's write key as the HTTP Basic user name (`hatake source create NAME`). "
+        "Not under /api/v1, so Segment and RudderStack senders work unchanged.",
+    },
     {"name": "accounts", "description": "Customer companies, upserted by external id."},
     {"name": "contacts", "description": "People at customers: end users (IDs) and stakeholders."},
     {"name": "health", "description": "Health scores, read-only, each with its explanation."},
@@ -52,14 +61,17 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
 
     interval = runtime.settings.refresh_interval_minutes * 60
     refresher = ScoreRefresher(runtime, interval) if schedule_refresh and interval else None
+    ingestion = Ingestion(runtime)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        ingestion.start_draining()
         if refresher is not None:
             refresher.start()
         yield
         if refresher is not None:
             refresher.stop()
+        ingestion.close()
         runtime.close()
 
     app = FastAPI(
@@ -72,6 +84,7 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.ingestion = ingestion
     app.state.templates = build_templates()
     app.state.time_zone = time_zone
     app.state.currency = currency
@@ -89,6 +102,8 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
     app.include_router(imports_views.router)
     app.include_router(definitions_views.router)
     app.include_router(evaluation_views.router)
+    app.include_router(tracking_api.router)
+    app.include_router(usage_api.router)
     app.include_router(accounts_api.router)
     app.include_router(health_api.router)
     app.include_router(definitions_api.router)
