@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from hatake.core.db import transaction
 from hatake.core.runtime import Runtime
 from hatake.health import versions
-from hatake.health.service import RefreshedDay, refresh_day
+from hatake.health.service import RefreshedDay, org_time_zone, refresh_day
 
 log = logging.getLogger(__name__)
 
 
 class ScoreRefresher:
-    """Scores every account for today at start-up, then every ``interval_seconds``."""
+    """Scores every account for today at start-up, then every ``interval_seconds``; each run
+    first brings the usage rollups up to date with the events drained since the last one
+    (incrementally), so new events show in the scores within one interval."""
 
     def __init__(self, runtime: Runtime, interval_seconds: float) -> None:
         self.runtime = runtime
@@ -25,8 +28,9 @@ class ScoreRefresher:
         self._thread = threading.Thread(target=self._loop, name="hatake-refresh", daemon=True)
 
     def run_once(self, as_of: date | None = None) -> RefreshedDay:
-        day = as_of or datetime.now(UTC).date()
         with self.runtime.analytics_lock, transaction(self.runtime.sessions) as session:
+            # Today where the team works: in Tokyo the new day starts at 15:00 UTC.
+            day = as_of or datetime.now(ZoneInfo(org_time_zone(session))).date()
             return refresh_day(
                 session,
                 self.runtime.analytics(),
