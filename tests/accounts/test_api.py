@@ -103,8 +103,9 @@ def test_unknown_owner_writes_nothing(api: httpx.Client, session: Session) -> No
         headers={**headers, "accept-language": "en"},
         json={"external_id": "ACC-1", "name": "x", "owner_email": "no@x.jp"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["detail"] == "No team user has the email no@x.jp."
+    assert response.json()["errors"][0]["field"] == "owner_email"
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Account)) == 0
 
@@ -135,7 +136,8 @@ def test_contacts_paginate_with_a_cursor(api: httpx.Client, session: Session) ->
         headers=headers,
         json={"external_id": "USR-X", "account_external_id": "ACC-404", "name": "x"},
     )
-    assert moved.status_code == 400
+    assert moved.status_code == 422
+    assert moved.json()["errors"][0]["value"] == "ACC-404"
 
 
 def test_openapi_lists_the_api(api: httpx.Client, live_server: LiveServer) -> None:

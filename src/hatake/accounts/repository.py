@@ -10,6 +10,10 @@ from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from hatake.accounts.models import Account, Contact, Subscription
+from hatake.accounts.schemas import AccountFilters, SubscriptionFilters
+from hatake.core.pagination import PageRequest, paginate
+from hatake.core.records import scoped
+from hatake.core.schemas import ListFilters
 from hatake.team.models import User
 
 SortKey = Literal["name", "mrr", "start_date", "employee_count", "users", "status"]
@@ -149,14 +153,34 @@ def get_account_by_external_id(session: Session, external_id: str) -> Account | 
     )
 
 
-def list_accounts_after(session: Session, *, after_id: int, limit: int) -> Sequence[Account]:
-    return session.scalars(
-        select(Account)
-        .options(selectinload(Account.owner))
-        .where(Account.id > after_id)
-        .order_by(Account.id)
-        .limit(limit)
-    ).all()
+ACCOUNT_SORTS = {
+    "id": Account.id,
+    "external_id": Account.external_id,
+    "name": Account.name,
+    "start_date": Account.start_date,
+    "created_at": Account.created_at,
+    "updated_at": Account.updated_at,
+}
+
+
+def list_accounts(
+    session: Session, page: PageRequest, filters: AccountFilters
+) -> tuple[list[Account], str | None]:
+    """A page of accounts; ``plan`` matches the plan of a running (active) contract term."""
+    statement = scoped(
+        select(Account).options(selectinload(Account.owner)),
+        Account,
+        filters,
+        equal=[(Account.status, filters.status)],
+    )
+    if filters.owner is not None:
+        statement = statement.where(Account.owner.has(email=filters.owner))
+    if filters.plan is not None:
+        running = select(Subscription.account_id).where(
+            Subscription.status == "active", Subscription.plan == filters.plan
+        )
+        statement = statement.where(Account.id.in_(running))
+    return paginate(session, statement, sorts=ACCOUNT_SORTS, id_column=Account.id, page=page)
 
 
 def list_plans(session: Session) -> list[str]:
@@ -187,13 +211,44 @@ def get_contact_by_external_id(session: Session, external_id: str) -> Contact | 
     )
 
 
-def list_contacts_after(
-    session: Session, *, after_id: int, limit: int, account_id: int | None = None
-) -> Sequence[Contact]:
-    statement = select(Contact).options(selectinload(Contact.account)).where(Contact.id > after_id)
-    if account_id is not None:
-        statement = statement.where(Contact.account_id == account_id)
-    return session.scalars(statement.order_by(Contact.id).limit(limit)).all()
+CONTACT_SORTS = {
+    "id": Contact.id,
+    "external_id": Contact.external_id,
+    "name": Contact.name,
+    "created_on": Contact.created_on,
+    "updated_at": Contact.updated_at,
+}
+CONTACT_LOAD = (selectinload(Contact.account),)
+
+
+def list_contacts(
+    session: Session, page: PageRequest, filters: ListFilters
+) -> tuple[list[Contact], str | None]:
+    statement = scoped(select(Contact).options(*CONTACT_LOAD), Contact, filters)
+    return paginate(session, statement, sorts=CONTACT_SORTS, id_column=Contact.id, page=page)
+
+
+SUBSCRIPTION_SORTS = {
+    "id": Subscription.id,
+    "start_date": Subscription.start_date,
+    "end_date": Subscription.end_date,
+    "mrr_minor": Subscription.mrr_minor,
+    "updated_at": Subscription.updated_at,
+}
+SUBSCRIPTION_LOAD = (selectinload(Subscription.account),)
+
+
+def list_subscriptions(
+    session: Session, page: PageRequest, filters: SubscriptionFilters
+) -> tuple[list[Subscription], str | None]:
+    statement = scoped(
+        select(Subscription).options(*SUBSCRIPTION_LOAD),
+        Subscription,
+        filters,
+        equal=[(Subscription.status, filters.status), (Subscription.plan, filters.plan)],
+    )
+    sorts = SUBSCRIPTION_SORTS
+    return paginate(session, statement, sorts=sorts, id_column=Subscription.id, page=page)
 
 
 @dataclass(frozen=True)

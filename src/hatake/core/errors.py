@@ -9,6 +9,8 @@ class HatakeError(Exception):
     status_code = 400
     message_key = "Something went wrong."
     problem_type = "about:blank"
+    # Extra response headers (Retry-After on 429); the error handler sends them.
+    headers: dict[str, str] | None = None
 
     def __init__(self, message_key: str | None = None, /, **params: Any) -> None:
         self.message_key = message_key or self.message_key
@@ -43,3 +45,47 @@ class Unauthorized(HatakeError):
 class Forbidden(HatakeError):
     status_code = 403
     message_key = "You do not have permission to do this."
+
+
+class InvalidField(HatakeError):
+    """Well-formed input that names something unusable (an unknown external id, a sort field
+    that is not allowed, a tampered cursor): 422 like payload validation, and the problem
+    document names the field, the value and the reason."""
+
+    status_code = 422
+    message_key = "The request is not valid."
+
+    def __init__(self, message_key: str, /, *, field: str, value: object, **params: Any) -> None:
+        super().__init__(message_key, field=field, value=value, **params)
+
+    def problem_extra(self) -> dict[str, Any]:
+        value = self.params["value"]
+        return {
+            "errors": [
+                {
+                    "field": self.params["field"],
+                    "value": value
+                    if value is None or isinstance(value, int | float)
+                    else str(value),
+                    "message": str(self),
+                    "type": "invalid_value",
+                }
+            ]
+        }
+
+
+class RateLimited(HatakeError):
+    """Too many requests for one API token; the headers say when to try again."""
+
+    status_code = 429
+    message_key = "Too many requests."
+
+    def __init__(self, *, seconds: int, limit: int) -> None:
+        super().__init__(
+            "Too many requests for this token; try again in {seconds} seconds.", seconds=seconds
+        )
+        self.headers = {
+            "Retry-After": str(seconds),
+            "RateLimit-Limit": str(limit),
+            "RateLimit-Remaining": "0",
+        }

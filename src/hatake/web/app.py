@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -23,15 +24,20 @@ from hatake.core.errors import HatakeError
 from hatake.core.i18n import gettext_for
 from hatake.core.runtime import open_runtime
 from hatake.core.settings import Settings
+from hatake.coverage import api as coverage_api
 from hatake.health import api as health_api
 from hatake.health import definitions_api, definitions_views, evaluation_api, evaluation_views
+from hatake.health import scores_api as health_scores_api
 from hatake.health.scheduler import ScoreRefresher
 from hatake.imports import views as imports_views
+from hatake.support import api as support_api
 from hatake.team import service as team_service
 from hatake.usage import api as usage_api
 from hatake.usage import tracking_api
 from hatake.usage.ingest import Ingestion
+from hatake.voc import api as voc_api
 from hatake.web import views as web_views
+from hatake.web.api import document_problems
 from hatake.web.deps import LoginRequired, request_locale
 from hatake.web.templating import build_templates, render
 
@@ -47,6 +53,11 @@ OPENAPI_TAGS = [
     },
     {"name": "accounts", "description": "Customer companies, upserted by external id."},
     {"name": "contacts", "description": "People at customers: end users (IDs) and stakeholders."},
+    {"name": "subscriptions", "description": "Contract terms: plan, MRR, seats and dates."},
+    {"name": "touchpoints", "description": "Contacts between the CS team and customers."},
+    {"name": "tickets", "description": "Support tickets, functional (TS) or operational (CS)."},
+    {"name": "survey responses", "description": "NPS answers (0-10) with comments."},
+    {"name": "tasks", "description": "Follow-ups the CS team owes customers."},
     {"name": "health", "description": "Health scores, read-only, each with its explanation."},
 ]
 
@@ -105,10 +116,15 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
     app.include_router(tracking_api.router)
     app.include_router(usage_api.router)
     app.include_router(accounts_api.router)
+    app.include_router(coverage_api.router)
+    app.include_router(support_api.router)
+    app.include_router(voc_api.router)
+    app.include_router(health_scores_api.router)
     app.include_router(health_api.router)
     app.include_router(definitions_api.router)
     app.include_router(evaluation_api.router)
     _install_error_handlers(app)
+    document_problems(app)
     return app
 
 
@@ -117,7 +133,13 @@ def _is_api(request: Request) -> bool:
 
 
 def problem(
-    request: Request, *, status: int, title: str, detail: str, extra: dict[str, Any] | None = None
+    request: Request,
+    *,
+    status: int,
+    title: str,
+    detail: str,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     """An RFC 9457 problem document."""
     body = {
@@ -128,7 +150,9 @@ def problem(
         "instance": request.url.path,
         **(extra or {}),
     }
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    return JSONResponse(
+        body, status_code=status, media_type="application/problem+json", headers=headers
+    )
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -150,6 +174,7 @@ def _install_error_handlers(app: FastAPI) -> None:
                 title=title,
                 detail=detail,
                 extra=extra() if callable(extra) else None,
+                headers=error.headers,
             )
         return render(
             request, "error.html", {"title": title, "detail": detail}, status_code=error.status_code
@@ -161,6 +186,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         errors = [
             {
                 "field": ".".join(str(part) for part in item["loc"] if part != "body"),
+                # A missing field's "input" is the whole enclosing object, not its value.
+                "value": None if item["type"] == "missing" else jsonable_encoder(item["input"]),
                 "message": item["msg"],
                 "type": item["type"],
             }

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from hatake.core.db import transaction, utcnow
-from hatake.core.errors import Forbidden, HatakeError, Unauthorized
+from hatake.core.errors import Forbidden, HatakeError, RateLimited, Unauthorized
 from hatake.core.i18n import gettext_for, negotiate
 from hatake.core.runtime import Runtime
 from hatake.team import repository as team_repository
 from hatake.team import service as team_service
 from hatake.team.models import ApiToken, User
+from hatake.web.ratelimit import TokenBuckets
 
 
 @dataclass(frozen=True)
@@ -116,12 +118,36 @@ def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def api_token(request: Request, session: DbSession) -> ApiToken:
+_BUCKETS_LOCK = threading.Lock()
+
+
+def _rate_limits(request: Request) -> TokenBuckets | None:
+    """The app's token buckets, made on first use; None when limits are off."""
+    state = request.app.state
+    buckets: TokenBuckets | None = getattr(state, "rate_limits", None)
+    if buckets is None:
+        per_minute = get_runtime(request).settings.api_rate_limit_per_minute
+        if per_minute == 0:
+            return None
+        with _BUCKETS_LOCK:
+            buckets = getattr(state, "rate_limits", None) or TokenBuckets(per_minute)
+            state.rate_limits = buckets
+    return buckets
+
+
+def api_token(request: Request, response: Response, session: DbSession) -> ApiToken:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value:
         raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
     token = team_service.authenticate_token(session, plain=value.strip())
+    buckets = _rate_limits(request)
+    if buckets is not None:
+        decision = buckets.take(token.id)
+        if not decision.allowed:
+            raise RateLimited(seconds=decision.retry_after, limit=decision.limit)
+        response.headers["RateLimit-Limit"] = str(decision.limit)
+        response.headers["RateLimit-Remaining"] = str(decision.remaining)
     token.last_used_at = utcnow()
     return token
 
