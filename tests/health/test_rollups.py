@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -117,3 +119,39 @@ def test_features_match_brute_force_counts(tmp_path: Path, events: list[Event], 
             if row is not None:
                 last = max(item[3] for item in events if item[0] == account and item[3] <= offset)
                 assert row["last_active_day"] == START + timedelta(days=last)
+
+
+@pytest.mark.parametrize(
+    "time_zone",
+    ["Asia/Tokyo", "America/New_York", "Europe/London", "Australia/Lord_Howe",
+     "Pacific/Chatham", "America/St_Johns", "UTC"],
+)  # fmt: skip
+def test_fast_local_day_matches_the_zone_database(time_zone: str) -> None:
+    """Every 7 minutes over three years, across each DST switch: the epoch-offset day equals
+    DuckDB's own time-zone conversion."""
+    first = datetime(2024, 1, 1, tzinfo=UTC)
+    last = datetime(2027, 1, 1, tzinfo=UTC)
+    fast = rollups.fast_local_day_sql("moment", time_zone, first, last)
+    slow = rollups.local_day_sql("moment", time_zone)
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        differing = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE {fast} <> {slow}) FROM ("
+            f"SELECT unnest(generate_series(TIMESTAMPTZ '{first.isoformat()}', "
+            f"TIMESTAMPTZ '{last.isoformat()}', INTERVAL 7 MINUTE)) AS moment)"
+        ).fetchone()
+    finally:
+        con.close()
+    assert differing[0] > 200_000
+    assert differing[1] == 0
+
+
+def test_day_ranges_merge_consecutive_days() -> None:
+    ranges = rollups.day_ranges(
+        [date(2026, 3, 8), date(2026, 3, 7), date(2026, 3, 10)], "America/New_York"
+    )
+    assert ranges == [
+        (datetime(2026, 3, 7, 5, tzinfo=UTC), datetime(2026, 3, 9, 4, tzinfo=UTC)),
+        (datetime(2026, 3, 10, 4, tzinfo=UTC), datetime(2026, 3, 11, 4, tzinfo=UTC)),
+    ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress
@@ -16,11 +16,16 @@ from sqlalchemy.orm import Session
 from hatake.core.cli_support import cli_gettext, cli_locale, cli_runtime, console
 from hatake.core.db import transaction
 from hatake.core.errors import InvalidInput
-from hatake.health import evaluation, versions
-from hatake.health.backtest import BacktestReport, compare, format_value, metric_kind, metric_label
+from hatake.health import versions
 from hatake.health.definition import Definition, load_definition
 from hatake.health.scoring import metric_label as scoring_label
 from hatake.health.service import refresh_days
+
+if TYPE_CHECKING:
+    from hatake.health.backtest import BacktestReport
+
+# The backtest and fit commands import evaluation (and through it scikit-learn) when they run:
+# that import costs about a second, which `hatake refresh` would otherwise pay on every run.
 
 
 def _definition(session: Session, choice: str | None) -> Definition:
@@ -106,6 +111,8 @@ def _backtest_dates(
         return [last]
     if start is None:
         raise InvalidInput("--every needs --from: the first as-of date to pool.")
+    from hatake.health import evaluation
+
     return evaluation.as_of_dates(start.date(), last, every or evaluation.DEFAULT_EVERY_DAYS)
 
 
@@ -153,6 +160,8 @@ def _print_report(report: BacktestReport) -> None:
 def _print_comparison(
     a: BacktestReport, b: BacktestReport, label_a: str, label_b: str, title: str, locale: str
 ) -> None:
+    from hatake.health.backtest import compare, format_value, metric_kind, metric_label
+
     _ = cli_gettext()
     table = Table(title=title)
     table.add_column(_("Metric"))
@@ -207,6 +216,8 @@ def backtest(
     """Test a score definition against the churn that followed: ROC AUC, precision and recall,
     lift by decile, churn rate per grade, accounts that churned while healthy. With --compare,
     two definitions side by side on the same accounts and churn."""
+    from hatake.health import evaluation
+
     _ = cli_gettext()
     locale = cli_locale()
     with cli_runtime() as runtime, transaction(runtime.sessions) as session:
@@ -282,6 +293,8 @@ def fit(
     """Suggest factor weights learnt from your own churn history (regularised logistic
     regression, earlier dates train, later dates test) and compare them with the hand-set
     ones. Nothing is stored unless --save is given, nor activated without --activate."""
+    from hatake.health import evaluation
+
     _ = cli_gettext()
     locale = cli_locale()
     today = datetime.now(UTC).date()

@@ -12,8 +12,10 @@ UTC one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from ibis.backends.duckdb import Backend as DuckDBBackend
@@ -50,6 +52,72 @@ def local_day_sql(column: str, time_zone: str) -> str:
     return f"CAST(timezone('{time_zone}', {column}) AS DATE)"
 
 
+# Zone offsets are sampled this often to find their changes; no zone changes its offset twice
+# within six hours.
+_OFFSET_PROBE = timedelta(hours=6)
+
+
+def _offset_changes(time_zone: str, first: datetime, last: datetime) -> list[tuple[datetime, int]]:
+    """The zone's UTC offset (seconds) at ``first`` and from each moment it changes up to
+    ``last``: a short list even over years, because only DST switches appear."""
+    zone = ZoneInfo(time_zone)
+
+    def offset(moment: datetime) -> int:
+        delta = moment.astimezone(zone).utcoffset()
+        return int(delta.total_seconds()) if delta is not None else 0
+
+    changes = [(first, offset(first))]
+    probe = first
+    while probe < last:
+        following = min(probe + _OFFSET_PROBE, last)
+        if offset(following) != changes[-1][1]:
+            # Bisect to the second: the change happened after `low` and by `high`.
+            low, high = probe, following
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if offset(middle) == changes[-1][1]:
+                    low = middle
+                else:
+                    high = middle
+            changes.append((high, offset(high)))
+        probe = following
+    return changes
+
+
+def fast_local_day_sql(column: str, time_zone: str, first: datetime, last: datetime) -> str:
+    """DuckDB SQL for the calendar day in ``time_zone`` of a TIMESTAMPTZ ``column`` whose values
+    lie in [first, last]: the same day as ``local_day_sql`` but by integer arithmetic on the
+    epoch with the zone's offsets written in, several times faster than ICU's per-row zone
+    lookup over millions of events."""
+    micros = f"epoch_us({column})"
+    changes = _offset_changes(time_zone, first.astimezone(UTC), last.astimezone(UTC))
+    offset = str(changes[-1][1] * 1_000_000)
+    for (_, seconds), (changed, _) in reversed(list(pairwise(changes))):
+        offset = (
+            f"CASE WHEN {micros} < {_epoch_micros(changed)} THEN {seconds * 1_000_000} "
+            f"ELSE {offset} END"
+        )
+    return f"CAST(make_timestamp({micros} + {offset}) AS DATE)"
+
+
+def _epoch_micros(moment: datetime) -> int:
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
+def day_ranges(days: Iterable[date], time_zone: str) -> list[tuple[datetime, datetime]]:
+    """The UTC moments [from, until) of local ``days``, consecutive days merged into one range."""
+    zone = ZoneInfo(time_zone)
+    ranges: list[tuple[datetime, datetime]] = []
+    for day in sorted(set(days)):
+        begins = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+        ends = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+        if ranges and ranges[-1][1] == begins:
+            ranges[-1] = (ranges[-1][0], ends)
+        else:
+            ranges.append((begins, ends))
+    return ranges
+
+
 def ensure_tables(con: DuckDBBackend) -> None:
     for statement in _CREATE:
         con.con.execute(statement)
@@ -63,16 +131,83 @@ def _state(con: DuckDBBackend) -> tuple[str, datetime | None] | None:
     return rows["time_zone"][0].as_py(), rows["received_through"][0].as_py()
 
 
-def _insert_rollups(con: DuckDBBackend, time_zone: str, scope: str) -> None:
-    """Recompute both rollups from the raw events of ``scope`` (a join clause, or empty for
-    every event)."""
-    day = local_day_sql("e.timestamp", time_zone)
+def _moments(con: DuckDBBackend, sql: str) -> tuple[datetime, datetime] | None:
+    """The (first, last) timestamps a ``SELECT min(…), max(…)`` finds, None without rows."""
+    row = con.con.execute(sql).fetch_arrow_table().to_pylist()[0]
+    first, last = row.values()
+    return None if first is None else (first, last)
+
+
+def _insert_rollups(
+    con: DuckDBBackend, time_zone: str, span: tuple[datetime, datetime], scope: str = ""
+) -> None:
+    """Recompute both rollups from the raw events of ``scope`` (a join and where clause, or
+    empty for every event), whose timestamps lie within ``span``."""
+    day = fast_local_day_sql("e.timestamp", time_zone, *span)
+    where = "WHERE" if not scope else "AND"
     for table, key in ((USER_DAYS, "e.user_id"), (FEATURE_DAYS, "e.event")):
         con.con.execute(
             f"INSERT INTO {table} SELECT e.account_id, {key}, {day} AS day, count(*) "
             f"FROM {EVENTS_TABLE} e {scope} "
-            f"WHERE e.account_id IS NOT NULL AND {key} IS NOT NULL GROUP BY ALL"
+            f"{where} e.account_id IS NOT NULL AND {key} IS NOT NULL GROUP BY ALL"
         )
+
+
+def _rebuild(con: DuckDBBackend, time_zone: str) -> int:
+    raw = con.con
+    for table in (USER_DAYS, FEATURE_DAYS, STATE):
+        raw.execute(f"DELETE FROM {table}")
+    span = _moments(con, f"SELECT min(timestamp), max(timestamp) FROM {EVENTS_TABLE}")
+    if span is None:
+        return 0
+    _insert_rollups(con, time_zone, span)
+    return raw.execute(
+        f"SELECT count(*) FROM (SELECT DISTINCT account_id, day FROM {FEATURE_DAYS})"
+    ).fetchone()[0]
+
+
+def _update(con: DuckDBBackend, time_zone: str) -> int:
+    """Recompute the (account, day) pairs that events received since the last run touch."""
+    raw = con.con
+    # `>=`: an event received in the same microsecond as the last run's newest one is
+    # recomputed again, which is harmless; missing it would not be.
+    arrived = f"received_at >= (SELECT received_through FROM {STATE})"
+    span = _moments(
+        con, f"SELECT min(timestamp), max(timestamp) FROM {EVENTS_TABLE} WHERE {arrived}"
+    )
+    if span is None:
+        return 0
+    raw.execute(
+        "CREATE OR REPLACE TEMP TABLE hatake_touched AS "
+        f"SELECT DISTINCT account_id, {fast_local_day_sql('timestamp', time_zone, *span)} AS day "
+        f"FROM {EVENTS_TABLE} WHERE account_id IS NOT NULL AND {arrived}"
+    )
+    try:
+        days = [row[0] for row in raw.execute("SELECT DISTINCT day FROM hatake_touched").fetchall()]
+        if not days:
+            return 0
+        for table in (USER_DAYS, FEATURE_DAYS):
+            raw.execute(
+                f"DELETE FROM {table} r USING hatake_touched t "
+                "WHERE r.account_id = t.account_id AND r.day = t.day"
+            )
+        # Only the touched days' events are read: a range test on the timestamp skips the rest
+        # of the table before any day is computed.
+        ranges = day_ranges(days, time_zone)
+        within = " OR ".join(
+            f"(e.timestamp >= TIMESTAMPTZ '{begins.isoformat()}' "
+            f"AND e.timestamp < TIMESTAMPTZ '{ends.isoformat()}')"
+            for begins, ends in ranges
+        )
+        day = fast_local_day_sql("e.timestamp", time_zone, ranges[0][0], ranges[-1][1])
+        scope = (
+            f"JOIN hatake_touched t ON t.account_id = e.account_id AND t.day = {day} "
+            f"WHERE ({within})"
+        )
+        _insert_rollups(con, time_zone, (ranges[0][0], ranges[-1][1]), scope)
+        return raw.execute("SELECT count(*) FROM hatake_touched").fetchone()[0]
+    finally:
+        raw.execute("DROP TABLE hatake_touched")
 
 
 def refresh_rollups(con: DuckDBBackend, time_zone: str) -> RollupRun:
@@ -82,38 +217,8 @@ def refresh_rollups(con: DuckDBBackend, time_zone: str) -> RollupRun:
     raw.execute("BEGIN TRANSACTION")
     try:
         state = _state(con)
-        if state is None or state[0] != time_zone or state[1] is None:
-            for table in (USER_DAYS, FEATURE_DAYS, STATE):
-                raw.execute(f"DELETE FROM {table}")
-            _insert_rollups(con, time_zone, "")
-            pairs = raw.execute(
-                f"SELECT count(*) FROM (SELECT DISTINCT account_id, day FROM {FEATURE_DAYS})"
-            ).fetchone()[0]
-            full = True
-        else:
-            # `>=`: an event received in the same microsecond as the last run's newest one is
-            # recomputed again, which is harmless; missing it would not be.
-            day = local_day_sql("timestamp", time_zone)
-            raw.execute(
-                "CREATE OR REPLACE TEMP TABLE hatake_touched AS "
-                f"SELECT DISTINCT account_id, {day} AS day FROM {EVENTS_TABLE} "
-                "WHERE account_id IS NOT NULL "
-                f"AND received_at >= (SELECT received_through FROM {STATE})"
-            )
-            pairs = raw.execute("SELECT count(*) FROM hatake_touched").fetchone()[0]
-            if pairs:
-                for table in (USER_DAYS, FEATURE_DAYS):
-                    raw.execute(
-                        f"DELETE FROM {table} r USING hatake_touched t "
-                        "WHERE r.account_id = t.account_id AND r.day = t.day"
-                    )
-                scope = (
-                    "JOIN hatake_touched t ON t.account_id = e.account_id "
-                    f"AND t.day = {local_day_sql('e.timestamp', time_zone)}"
-                )
-                _insert_rollups(con, time_zone, scope)
-            raw.execute("DROP TABLE hatake_touched")
-            full = False
+        full = state is None or state[0] != time_zone or state[1] is None
+        pairs = _rebuild(con, time_zone) if full else _update(con, time_zone)
         raw.execute(f"DELETE FROM {STATE}")
         raw.execute(
             f"INSERT INTO {STATE} SELECT ?, max(received_at) FROM {EVENTS_TABLE}", [time_zone]
