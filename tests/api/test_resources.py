@@ -192,6 +192,8 @@ def test_a_task_records_who_made_it_and_when_it_was_done(
     assert created["completed_at"] is None
     done = api.patch("/tasks/T-1", headers=headers, json={"status": "done"}).json()
     assert done["completed_at"] is not None
+    again = api.patch("/tasks/T-1", headers=headers, json={"status": "done", "title": "x"})
+    assert again.json()["completed_at"] == done["completed_at"]
     reopened = api.patch("/tasks/T-1", headers=headers, json={"status": "open"}).json()
     assert reopened["completed_at"] is None
     session.expire_all()
@@ -321,3 +323,48 @@ def _assert_examples(schemas: dict[str, Any], name: str, where: str) -> None:
         return
     for field, prop in schema["properties"].items():
         assert "examples" in prop or "$ref" in prop or "items" in prop, (where, field)
+
+
+def test_resource_specific_filters(api: httpx.Client, session: Session) -> None:
+    from datetime import date
+
+    from tests.helpers import create_survey_response, create_ticket
+
+    csm = create_user(session, email="csm@example.com")
+    account = create_account(session, external_id="ACC-1")
+    contact = create_contact(session, account)
+    create_subscription(session, account, external_id="S-1", plan="basic", status="ended",
+                        end_date=date(2025, 12, 31))  # fmt: skip
+    create_subscription(session, account, external_id="S-2", plan="enterprise")
+    create_ticket(session, account, external_id="TK-1", priority="urgent")
+    create_ticket(session, account, external_id="TK-2", status="closed", issue_type="operational")
+    create_survey_response(session, contact, external_id="N-1", responded_on=date(2026, 9, 30))
+    create_survey_response(session, contact, external_id="N-2", responded_on=date(2026, 10, 31))
+    session.add_all([
+        Task(external_id="T-1", account_id=account.id, title="a", assignee_id=csm.id,
+             due_on=date(2026, 12, 1)),
+        Task(external_id="T-2", account_id=account.id, title="b", due_on=date(2026, 11, 1),
+             status="done"),
+    ])  # fmt: skip
+    headers = _token(session, "read")
+
+    def ids(path: str, **params: str) -> list[str]:
+        page = api.get(path, headers=headers, params=params)
+        assert page.status_code == 200, page.text
+        return [item["external_id"] for item in page.json()["items"]]
+
+    assert ids("/subscriptions", status="active") == ["S-2"]
+    assert ids("/subscriptions", plan="basic") == ["S-1"]
+    assert ids("/tickets", priority="urgent") == ["TK-1"]
+    assert ids("/tickets", status="closed", issue_type="operational") == ["TK-2"]
+    assert ids("/survey-responses", responded_from="2026-10-01") == ["N-2"]
+    assert ids("/survey-responses", responded_to="2026-10-31", sort="-responded_on") == [
+        "N-2", "N-1"
+    ]  # fmt: skip
+    assert ids("/tasks", assignee="csm@example.com") == ["T-1"]
+    assert ids("/tasks", status="open") == ["T-1"]
+    assert ids("/tasks", due_before="2026-12-01") == ["T-2"]
+    assert ids("/contacts", account="ACC-1") == [contact.external_id]
+    invalid = api.get("/tickets", headers=headers, params={"priority": "someday"})
+    assert invalid.status_code == 422
+    assert invalid.json()["errors"][0]["value"] == "someday"

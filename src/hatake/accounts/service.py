@@ -98,5 +98,5 @@ SUBSCRIPTIONS = Records(
     load=repository.SUBSCRIPTION_LOAD,
     required=frozenset(SubscriptionFields.model_fields) - {"seats", "end_date"},
     references={"account_external_id": ACCOUNT},
-    check=_term_ordered,
+    settle=_term_ordered,
 )

@@ -42,8 +42,9 @@ class Records(Generic[Row]):
     required: frozenset[str] = frozenset()
     # Applied in order, so the account is known before a contact is checked against it.
     references: Mapping[str, Reference] = field(default_factory=dict)
-    # Rules spanning fields (end after start), run on the merged row before it is flushed.
-    check: Callable[[Row], None] | None = None
+    # Rules spanning fields, run on the merged row before it is flushed: they refuse (end
+    # before start) or complete what follows from other fields (when a task was done).
+    settle: Callable[[Row], None] | None = None
 
     def query(self) -> Select[tuple[Row]]:
         return select(self.model).options(*self.load)
@@ -63,7 +64,7 @@ class Records(Generic[Row]):
         if self.find(session, external_id) is not None:
             raise Conflict(self.taken, external_id=external_id)
         row = self.model(**self._resolved(session, values, row=None))
-        self._check(row)
+        self._settle(row)
         session.add(row)
         session.flush()
         return self.get(session, external_id)
@@ -77,7 +78,7 @@ class Records(Generic[Row]):
             setattr(row, name, value)
         if hasattr(row, "updated_at"):
             row.updated_at = utcnow()  # type: ignore[attr-defined]
-        self._check(row)
+        self._settle(row)
         session.flush()
         # Relationships were loaded for the old references; read them again.
         session.expire(row)
@@ -101,9 +102,9 @@ class Records(Generic[Row]):
             )
         return resolved
 
-    def _check(self, row: Row) -> None:
-        if self.check is not None:
-            self.check(row)
+    def _settle(self, row: Row) -> None:
+        if self.settle is not None:
+            self.settle(row)
 
 
 Conditions = Sequence[tuple[Any, Any]]  # (column, value); a None value means "not asked"

@@ -34,6 +34,6 @@ add_routes(
         path="/tasks", tag="tasks", noun="task", records=service.TASKS, read=TaskRead,
         create=TaskCreate, update=TaskUpdate, filters=TaskFilters,
         list_rows=repository.list_tasks, sorts=list(repository.TASK_SORTS),
-        prepare_create=service.new_task, prepare_update=service.task_changes,
+        prepare_create=service.new_task,
     ),
 )  # fmt: skip

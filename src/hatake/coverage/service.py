@@ -25,6 +25,15 @@ TOUCHPOINTS = Records(
     },
 )
 
+
+def _completion(task: Task) -> None:
+    # completed_at follows the status, and marking a done task done again keeps its time.
+    if task.status == "done" and task.completed_at is None:
+        task.completed_at = utcnow()
+    elif task.status != "done":
+        task.completed_at = None
+
+
 TASKS = Records(
     Task,
     not_found="No task with external id {external_id}.",
@@ -35,20 +44,10 @@ TASKS = Records(
         "account_external_id": ACCOUNT,
         "assignee_email": user_reference("assignee_id", "assignee_email"),
     },
+    settle=_completion,
 )
-
-
-def _completion(values: dict[str, Any]) -> dict[str, Any]:
-    # completed_at follows the status, so "done since when" never disagrees with the status.
-    if "status" in values:
-        values["completed_at"] = utcnow() if values["status"] == "done" else None
-    return values
 
 
 def new_task(values: dict[str, Any], token: ApiToken) -> dict[str, Any]:
     """A task created through the API is credited to the token's user."""
-    return _completion({**values, "created_by_id": token.user_id})
-
-
-def task_changes(values: dict[str, Any], _token: ApiToken) -> dict[str, Any]:
-    return _completion(dict(values))
+    return {**values, "created_by_id": token.user_id}

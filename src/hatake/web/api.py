@@ -131,8 +131,8 @@ def _same(values: dict[str, Any], _token: ApiToken) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Resource:
-    """One REST resource: its rows, schemas and list, and the service's rules for turning a
-    payload into column values (``prepare_*``, e.g. a task's completion time)."""
+    """One REST resource: its rows, schemas and list, and the service's rule for turning a new
+    row's payload into column values (``prepare_create``, e.g. who created a task)."""
 
     path: str
     tag: str
@@ -145,7 +145,6 @@ class Resource:
     list_rows: ListRows
     sorts: Sequence[str]
     prepare_create: Prepare = _same
-    prepare_update: Prepare = _same
 
 
 def add_routes(router: APIRouter, resource: Resource) -> None:
@@ -192,12 +191,11 @@ def add_routes(router: APIRouter, resource: Resource) -> None:
     )  # fmt: skip
     def update_one(
         session: DbSession,
-        token: WriteToken,
+        _token: WriteToken,
         external_id: str,
         data: resource.update,  # type: ignore[name-defined]
     ) -> Any:
-        changes = resource.prepare_update(data.model_dump(exclude_unset=True), token)
-        row = records.update(session, external_id, changes)
+        row = records.update(session, external_id, data.model_dump(exclude_unset=True))
         return read.model_validate(row, from_attributes=True)
 
     @router.delete(
