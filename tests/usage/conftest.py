@@ -41,7 +41,7 @@ def wait_until_drained(url: str, keys: Keys, timeout: float = 60) -> dict[str, i
     headers = {"Authorization": f"Bearer {keys.read_token}"}
     while True:
         status = httpx.get(f"{url}/api/v1/usage/ingestion", headers=headers, timeout=10).json()
-        if status["pending"] == 0 and status["buffered_through"] > 0:
+        if status["pending_batches"] == 0 and status["buffered_through"] > 0:
             return dict(status)
         if time.monotonic() > deadline:
             raise AssertionError(f"the ingest buffer was not drained: {status}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from hatake.core.runtime import Runtime
 from hatake.usage import buffer, drain
@@ -15,13 +15,15 @@ router = APIRouter(prefix="/api/v1/usage", tags=["usage"])
 class IngestionStatus(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{"buffered_through": 120450, "drained_through": 120400, "pending": 50}]
+            "examples": [
+                {"buffered_through": 120450, "drained_through": 120400, "pending_batches": 50}
+            ]
         }
     )
 
-    buffered_through: int
-    drained_through: int
-    pending: int
+    buffered_through: int = Field(description="Sequence number of the last batch accepted")
+    drained_through: int = Field(description="... and of the last one moved to the stores")
+    pending_batches: int = Field(description="Accepted batches not yet in the stores")
 
 
 @router.get("/ingestion", summary="Messages accepted and how many still wait to be stored")
@@ -29,12 +31,12 @@ def ingestion_status(request: Request, _token: ReadToken) -> IngestionStatus:
     runtime: Runtime = get_runtime(request)
     connection = buffer.open_connection(runtime.settings.ingest_file)
     try:
-        connection.executescript(buffer.SCHEMA)
-        buffered = buffer.last_seq(connection)
+        with runtime.analytics_lock:
+            drained = drain.drained_through(runtime.analytics())
+        return IngestionStatus(
+            buffered_through=buffer.last_seq(connection),
+            drained_through=drained,
+            pending_batches=buffer.pending_batches(connection, drained),
+        )
     finally:
         connection.close()
-    with runtime.analytics_lock:
-        drained = drain.drained_through(runtime.analytics())
-    return IngestionStatus(
-        buffered_through=buffered, drained_through=drained, pending=max(buffered - drained, 0)
-    )

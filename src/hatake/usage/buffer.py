@@ -3,12 +3,17 @@
 A SQLite file in WAL mode with ``synchronous=FULL``: a commit is on disk when it returns. One
 writer thread takes every request waiting at that moment and commits them together (group
 commit), so 16 senders cost one fsync per round instead of one each, and DuckDB, which wants
-few large writes, never sees a request: the drain (drain.py) moves rows over in big chunks.
+few large writes, never sees a request: the drain (drain.py) moves batches over in big chunks.
 
-``message_id`` is unique, so a retried batch is stored once (INSERT OR IGNORE); rows stay for
-``retention`` after they were drained so retries arriving later are still recognised.
-``seq`` only grows, and SQLite has one writer, so a reader never sees a gap close behind it:
-the drain's watermark (the last ``seq`` moved) is exact.
+Deduplication happens here, at the door: ``ingest_message_ids`` remembers every message id
+for the retention period, and a batch is stored with only the messages not seen before, so a
+retried batch adds nothing and the drain never has to look back. A batch is one row holding
+its messages as one JSON array, because a row per message cost more than everything else a
+request does.
+
+``seq`` only grows (AUTOINCREMENT: never reused, even once drained batches are deleted), and
+SQLite has one writer, so a reader never sees a gap close behind it: the drain's watermark (the
+last ``seq`` moved) is exact.
 """
 
 from __future__ import annotations
@@ -16,27 +21,30 @@ from __future__ import annotations
 import queue
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from hatake.usage.tracking import ROW_FIELDS, IngestRow
+import orjson
+
+from hatake.usage.tracking import IngestRow
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS ingest_messages (
+CREATE TABLE IF NOT EXISTS ingest_batches (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    message_id TEXT NOT NULL UNIQUE,
-    source_id INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    user_id TEXT,
-    anonymous_id TEXT,
-    group_id TEXT,
-    event TEXT,
-    timestamp_us INTEGER NOT NULL,
-    properties TEXT,
-    traits TEXT,
-    received_us INTEGER NOT NULL
+    received_us INTEGER NOT NULL,
+    messages INTEGER NOT NULL,
+    rows BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ingest_message_ids (
+    message_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ingest_drains (
+    seq INTEGER PRIMARY KEY,
+    drained_us INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS ingest_identities (
     user_id TEXT PRIMARY KEY,
@@ -44,13 +52,13 @@ CREATE TABLE IF NOT EXISTS ingest_identities (
     timestamp_us INTEGER NOT NULL
 );
 """
-INSERT = (
-    f"INSERT OR IGNORE INTO ingest_messages ({', '.join(ROW_FIELDS)}) "
-    f"VALUES ({', '.join('?' for _ in ROW_FIELDS)})"
-)
 # One round commits at most this many requests, so a flood cannot hold every sender's answer
 # behind one huge transaction.
 MAX_REQUESTS_PER_COMMIT = 256
+RECEIVED_US = -1  # the position of received_us in a row (see tracking.ROW_FIELDS)
+# Committed batches are also handed to the drain in memory, up to this many messages; past it
+# (a drain that fell far behind) the drain reads them back from the file.
+MAX_MESSAGES_IN_MEMORY = 1_000_000
 
 
 def open_connection(path: Path) -> sqlite3.Connection:
@@ -59,23 +67,8 @@ def open_connection(path: Path) -> sqlite3.Connection:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute("PRAGMA busy_timeout=10000")
+    connection.executescript(SCHEMA)
     return connection
-
-
-@dataclass(frozen=True)
-class BufferedMessage:
-    seq: int
-    message_id: str
-    source_id: int
-    type: str
-    user_id: str | None
-    anonymous_id: str | None
-    group_id: str | None
-    event: str | None
-    timestamp_us: int
-    properties: str | None
-    traits: str | None
-    received_us: int
 
 
 class IngestBuffer:
@@ -85,10 +78,12 @@ class IngestBuffer:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._connection = open_connection(path)
-        self._connection.executescript(SCHEMA)
         self._pending: queue.SimpleQueue[tuple[Sequence[IngestRow], Future[int]] | None] = (
             queue.SimpleQueue()
         )
+        self._committed: deque[tuple[int, Sequence[IngestRow]]] = deque()
+        self._in_memory = 0
+        self._memory_lock = threading.Lock()
         self._writer = threading.Thread(target=self._write_loop, name="hatake-ingest", daemon=True)
         self._writer.start()
 
@@ -97,10 +92,33 @@ class IngestBuffer:
         self._pending.put((rows, done))
         return done
 
-    def has_messages(self) -> bool:
-        return (
-            self._connection.execute("SELECT 1 FROM ingest_messages LIMIT 1").fetchone() is not None
-        )
+    def take_after(self, seq: int, max_messages: int) -> tuple[int, list[Sequence[Any]]] | None:
+        """Like :func:`read_after`, from memory; None when memory does not hold the batch
+        right after ``seq`` (after a restart, or when the drain fell far behind)."""
+        committed = self._committed
+        while committed and committed[0][0] <= seq:
+            self._forget_first()
+        if not committed or committed[0][0] != seq + 1:
+            return None
+        rows: list[Sequence[Any]] = []
+        last = seq
+        while committed and committed[0][0] == last + 1:
+            batch_seq, batch = committed[0]
+            if rows and len(rows) + len(batch) > max_messages:
+                break
+            rows.extend(batch)
+            last = batch_seq
+            self._forget_first()
+        return last, rows
+
+    def _forget_first(self) -> None:
+        _seq, batch = self._committed.popleft()
+        with self._memory_lock:
+            self._in_memory -= len(batch)
+
+    def has_batches(self) -> bool:
+        first = self._connection.execute("SELECT 1 FROM ingest_batches LIMIT 1").fetchone()
+        return first is not None
 
     def close(self) -> None:
         self._pending.put(None)
@@ -131,10 +149,7 @@ class IngestBuffer:
         cursor = self._connection.cursor()
         try:
             cursor.execute("BEGIN IMMEDIATE")
-            added = []
-            for rows, _done in round_:
-                cursor.executemany(INSERT, rows)
-                added.append(cursor.rowcount)
+            stored = [_store_new(cursor, rows) for rows, _done in round_]
             cursor.execute("COMMIT")
         except BaseException as error:
             if self._connection.in_transaction:
@@ -142,29 +157,114 @@ class IngestBuffer:
             for _rows, done in round_:
                 done.set_exception(error)
             return
-        for (_rows, done), count in zip(round_, added, strict=True):
-            done.set_result(count)
+        for seq, fresh in stored:
+            # Empty batches too, so memory holds an unbroken run of seqs.
+            if seq and self._in_memory + len(fresh) <= MAX_MESSAGES_IN_MEMORY:
+                with self._memory_lock:
+                    self._in_memory += len(fresh)
+                self._committed.append((seq, fresh))
+        for (_rows, done), (_seq, fresh) in zip(round_, stored, strict=True):
+            done.set_result(len(fresh))
 
 
-def read_after(connection: sqlite3.Connection, seq: int, limit: int) -> list[BufferedMessage]:
-    rows = connection.execute(
-        f"SELECT seq, {', '.join(ROW_FIELDS)} FROM ingest_messages WHERE seq > ? "
-        "ORDER BY seq LIMIT ?",
-        (seq, limit),
-    ).fetchall()
-    return [BufferedMessage(*row) for row in rows]
+def _store_new(cursor: sqlite3.Cursor, rows: Sequence[IngestRow]) -> tuple[int, list[IngestRow]]:
+    """Store the messages of ``rows`` whose ids were never seen, as one batch: its seq and
+    those messages.
 
-
-def prune(connection: sqlite3.Connection, *, drained_through: int, received_before_us: int) -> int:
-    """Forget drained messages older than the retention; a retry of one of them after that
-    would be stored again, which is why the retention is long."""
-    cursor = connection.execute(
-        "DELETE FROM ingest_messages WHERE seq <= ? AND received_us < ?",
-        (drained_through, received_before_us),
+    Optimistic, because retries are rare: the batch and all its ids go in at once, and only if
+    some id was already there (or repeated in the batch) are the new ones picked out and the
+    batch rewritten with just them.
+    """
+    if not rows:
+        return 0, []
+    cursor.execute(
+        "INSERT INTO ingest_batches (received_us, messages, rows) VALUES (?, ?, ?)",
+        (rows[0][RECEIVED_US], len(rows), orjson.dumps(rows)),
     )
+    seq = int(cursor.lastrowid or 0)
+    # One statement for all the ids, not executemany: the sqlite3 module lets go of the GIL
+    # around every statement it steps, and a hundred hand-overs per batch to the thread
+    # answering requests cost more than the inserts themselves.
+    ids = orjson.dumps([row[0] for row in rows]).decode()
+    cursor.execute(
+        "INSERT OR IGNORE INTO ingest_message_ids SELECT value, ? FROM json_each(?)", (seq, ids)
+    )
+    if cursor.rowcount == len(rows):
+        return seq, list(rows)
+    claimed = {
+        found
+        for (found,) in cursor.execute(
+            "SELECT message_id FROM ingest_message_ids "
+            "WHERE seq = ? AND message_id IN (SELECT value FROM json_each(?))",
+            (seq, ids),
+        )
+    }
+    fresh: list[IngestRow] = []
+    for row in rows:
+        if row[0] in claimed:
+            claimed.discard(row[0])
+            fresh.append(row)
+    if not fresh:
+        # Nothing new: the batch row goes; its seq is never reused (AUTOINCREMENT).
+        cursor.execute("DELETE FROM ingest_batches WHERE seq = ?", (seq,))
+        return seq, []
+    cursor.execute(
+        "UPDATE ingest_batches SET messages = ?, rows = ? WHERE seq = ?",
+        (len(fresh), orjson.dumps(fresh), seq),
+    )
+    return seq, fresh
+
+
+def read_after(
+    connection: sqlite3.Connection, seq: int, max_messages: int
+) -> tuple[int, list[list[Any]]]:
+    """The messages of the batches after ``seq``, whole batches up to about ``max_messages``,
+    and the last batch's seq (``seq`` itself when there is nothing new)."""
+    messages: list[list[Any]] = []
+    last = seq
+    for batch_seq, count, rows in connection.execute(
+        "SELECT seq, messages, rows FROM ingest_batches WHERE seq > ? ORDER BY seq", (seq,)
+    ):
+        if messages and len(messages) + count > max_messages:
+            break
+        messages.extend(orjson.loads(rows))
+        last = batch_seq
+    return last, messages
+
+
+def forget_drained(connection: sqlite3.Connection, drained_through: int) -> None:
+    """Batches already in the stores are not needed again; their ids stay for deduplication."""
+    connection.execute("DELETE FROM ingest_batches WHERE seq <= ?", (drained_through,))
+
+
+def record_drain(connection: sqlite3.Connection, drained_through: int, now_us: int) -> None:
+    """Remember when each seq was drained, so ids can later be forgotten by age."""
+    connection.execute(
+        "INSERT OR REPLACE INTO ingest_drains VALUES (?, ?)", (drained_through, now_us)
+    )
+
+
+def prune_ids(connection: sqlite3.Connection, drained_before_us: int) -> int:
+    """Forget the ids of messages drained before the retention horizon; a retry of one of them
+    after that would be stored again, which is why the retention is long."""
+    horizon = connection.execute(
+        "SELECT max(seq) FROM ingest_drains WHERE drained_us < ?", (drained_before_us,)
+    ).fetchone()[0]
+    if horizon is None:
+        return 0
+    cursor = connection.execute("DELETE FROM ingest_message_ids WHERE seq <= ?", (horizon,))
+    connection.execute("DELETE FROM ingest_drains WHERE seq < ?", (horizon,))
     return cursor.rowcount
 
 
 def last_seq(connection: sqlite3.Connection) -> int:
-    row = connection.execute("SELECT max(seq) FROM ingest_messages").fetchone()
-    return int(row[0] or 0)
+    row = connection.execute("SELECT seq FROM sqlite_sequence WHERE name = 'ingest_batches'")
+    found = row.fetchone()
+    return int(found[0]) if found else 0
+
+
+def pending_batches(connection: sqlite3.Connection, drained_through: int) -> int:
+    row = connection.execute(
+        "SELECT count(*) FROM ingest_batches WHERE seq > ?", (drained_through,)
+    )
+    return int(row.fetchone()[0])

@@ -11,7 +11,8 @@ a crash changes nothing there.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -25,8 +26,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from hatake.accounts.models import Account, Contact
 from hatake.core.db import transaction, utcnow
 from hatake.usage import buffer
-from hatake.usage.buffer import BufferedMessage
+from hatake.usage.buffer import IngestBuffer
 from hatake.usage.store import EVENTS_ARROW_SCHEMA, EVENTS_TABLE
+from hatake.usage.tracking import ROW_FIELDS
 
 PROGRESS_TABLE = "ingest_progress"
 EVENT_TYPES = ("track", "page", "screen")
@@ -41,8 +43,32 @@ ACCOUNT_TRAITS = {
 }
 
 
+MESSAGE_ID, TYPE, USER_ID, GROUP_ID, EVENT, TIMESTAMP_US, PROPERTIES = (
+    ROW_FIELDS.index(name)
+    for name in ("message_id", "type", "user_id", "group_id", "event", "timestamp_us", "properties")
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    """An identify or group message, as buffered (the columns of tracking.ROW_FIELDS)."""
+
+    message_id: str
+    source_id: int
+    type: str
+    user_id: str | None
+    anonymous_id: str | None
+    group_id: str | None
+    event: str | None
+    timestamp_us: int
+    properties: str | None
+    traits: str | None
+    received_us: int
+
+
 @dataclass(frozen=True)
 class Drained:
+    drained_through: int
     messages: int
     events: int
     accounts_created: int
@@ -64,20 +90,25 @@ def drain(
     *,
     custom_keys: Iterable[str] = (),
     limit: int = CHUNK,
+    memory: IngestBuffer | None = None,
 ) -> Drained:
     """Move the next chunk of buffered messages; the caller holds the analytics lock.
 
     The job owns both transactions: the state store's commits first, so a failure between the
     two replays the chunk (harmless there) rather than losing its people updates.
     """
-    messages = buffer.read_after(connection, drained_through(analytics), limit)
-    if not messages:
-        return Drained(0, 0, 0, 0, 0)
+    start = drained_through(analytics)
+    taken = memory.take_after(start, limit) if memory is not None else None
+    through, rows = taken or buffer.read_after(connection, start, limit)
+    if through == start:
+        return Drained(start, 0, 0, 0, 0, 0)
+    people_rows = [Message(*row) for row in rows if row[TYPE] not in EVENT_TYPES]
+    events = [row for row in rows if row[TYPE] in EVENT_TYPES]
     with transaction(sessions) as session:
-        people = _apply_people(connection, session, messages, set(custom_keys))
+        people = _apply_people(connection, session, people_rows, set(custom_keys))
         session.flush()
-        accounts_of = _accounts_of_users(session, {m.user_id for m in messages if m.user_id})
-    events = [m for m in messages if m.type in EVENT_TYPES]
+        unattributed = {row[USER_ID] for row in events if row[GROUP_ID] is None and row[USER_ID]}
+        accounts_of = _accounts_of_users(session, unattributed | people.linked_users)
     table = _events_table(events, accounts_of)
     raw = analytics.con
     raw.execute("BEGIN TRANSACTION")
@@ -87,13 +118,16 @@ def drain(
         raw.unregister("hatake_drained")
         relinked = _relink_unattributed(raw, people.linked_users, accounts_of)
         raw.execute(f"DELETE FROM {PROGRESS_TABLE}")
-        raw.execute(f"INSERT INTO {PROGRESS_TABLE} VALUES (?)", [messages[-1].seq])
+        raw.execute(f"INSERT INTO {PROGRESS_TABLE} VALUES (?)", [through])
         raw.execute("COMMIT")
     except BaseException:
         raw.execute("ROLLBACK")
         raise
+    buffer.forget_drained(connection, through)
+    buffer.record_drain(connection, through, int(time.time() * 1_000_000))
     return Drained(
-        messages=len(messages),
+        drained_through=through,
+        messages=len(rows),
         events=len(events),
         accounts_created=people.accounts_created,
         contacts_created=people.contacts_created,
@@ -111,18 +145,17 @@ class _People:
 def _apply_people(
     connection: sqlite3.Connection,
     session: Session,
-    messages: list[BufferedMessage],
+    messages: list[Message],
     custom_keys: set[str],
 ) -> _People:
     """Upsert accounts from ``group`` and contacts from ``identify`` and ``group``, in arrival
     order. A user is a contact only once a group call says which account they belong to;
     until then their identify traits wait in the buffer's identity table."""
     people = _People()
-    people_messages = [m for m in messages if m.type in ("identify", "group")]
-    if not people_messages:
+    if not messages:
         return people
-    group_ids = {m.group_id for m in people_messages if m.type == "group" and m.group_id}
-    user_ids = {m.user_id for m in people_messages if m.user_id}
+    group_ids = {m.group_id for m in messages if m.type == "group" and m.group_id}
+    user_ids = {m.user_id for m in messages if m.user_id}
     accounts = (
         {
             a.external_id: a
@@ -140,7 +173,7 @@ def _apply_people(
         else {}
     )
     linked: set[str] = set()
-    for message in people_messages:
+    for message in messages:
         traits: dict[str, Any] = orjson.loads(message.traits) if message.traits else {}
         if message.type == "identify":
             if not message.user_id:
@@ -251,22 +284,24 @@ def _accounts_of_users(session: Session, user_ids: set[str]) -> dict[str, str]:
     return found
 
 
-def _events_table(events: list[BufferedMessage], accounts_of: dict[str, str]) -> pa.Table:
+def _events_table(events: list[Sequence[Any]], accounts_of: dict[str, str]) -> pa.Table:
     now = datetime.now(UTC)
+    columns = list(zip(*events, strict=True)) if events else [()] * len(ROW_FIELDS)
+    users, groups = columns[USER_ID], columns[GROUP_ID]
     return pa.table(
         {
-            "message_id": [m.message_id for m in events],
+            "message_id": columns[MESSAGE_ID],
             "account_id": [
-                m.group_id or (accounts_of.get(m.user_id) if m.user_id else None) for m in events
+                group or accounts_of.get(user) for group, user in zip(groups, users, strict=True)
             ],
             # Only identified users are IDs in seed 004's sense; anonymous visits still count
             # as events of their account.
-            "user_id": [m.user_id for m in events],
-            "event": [m.event for m in events],
-            "timestamp": pa.array([m.timestamp_us for m in events], pa.int64()).cast(
+            "user_id": users,
+            "event": columns[EVENT],
+            "timestamp": pa.array(columns[TIMESTAMP_US], pa.int64()).cast(
                 pa.timestamp("us", tz="UTC")
             ),
-            "properties": [m.properties for m in events],
+            "properties": columns[PROPERTIES],
             # The rollups pick up what arrived since their last run by this time, so it is
             # when the event reached the analytics store, not when the request came in.
             "received_at": pa.array([now] * len(events), pa.timestamp("us", tz="UTC")),

@@ -37,21 +37,26 @@ class DrainTotals:
         self.relinked_events += chunk.relinked_events
 
 
-def drain_all(runtime: Runtime) -> DrainTotals:
+def drain_all(runtime: Runtime, memory: IngestBuffer | None = None) -> DrainTotals:
     """Move everything buffered so far (the server's drain job, and `hatake refresh` for what a
     stopped server left behind)."""
     totals = DrainTotals()
     connection = buffer.open_connection(runtime.settings.ingest_file)
-    connection.executescript(buffer.SCHEMA)
     custom_keys = runtime.settings.file_config.custom_keys
     try:
+        previous = -1
         while True:
             with runtime.analytics_lock:
                 chunk = drain.drain(
-                    connection, runtime.analytics(), runtime.sessions, custom_keys=custom_keys
+                    connection,
+                    runtime.analytics(),
+                    runtime.sessions,
+                    custom_keys=custom_keys,
+                    memory=memory,
                 )
-            if not chunk.messages:
+            if chunk.drained_through == previous:
                 break
+            previous = chunk.drained_through
             totals.add(chunk)
     finally:
         connection.close()
@@ -59,17 +64,14 @@ def drain_all(runtime: Runtime) -> DrainTotals:
 
 
 def forget_old_messages(runtime: Runtime) -> int:
-    """Drop drained messages past the retention (their ids no longer deduplicate retries)."""
+    """Forget message ids past the retention, so the dedup table does not grow forever."""
     connection = buffer.open_connection(runtime.settings.ingest_file)
     try:
         with runtime.analytics_lock:
             through = drain.drained_through(runtime.analytics())
         horizon = datetime.now(UTC) - timedelta(days=runtime.settings.ingest_retention_days)
-        return buffer.prune(
-            connection,
-            drained_through=through,
-            received_before_us=int(horizon.timestamp() * 1_000_000),
-        )
+        buffer.forget_drained(connection, through)
+        return buffer.prune_ids(connection, int(horizon.timestamp() * 1_000_000))
     finally:
         connection.close()
 
@@ -88,7 +90,7 @@ class Ingestion:
         self.write_keys = WriteKeys(self.runtime.sessions)
         # The analytics store is opened only by a server that has something to drain, so a
         # server that never ingests leaves it free for `hatake refresh`.
-        if self.buffer.has_messages():
+        if self.buffer.has_batches():
             self._arrived.set()
 
     def submit(self, rows: Sequence[IngestRow]) -> Future[int]:
@@ -107,7 +109,7 @@ class Ingestion:
                 continue
             try:
                 self._arrived.clear()
-                drained = drain_all(self.runtime)
+                drained = drain_all(self.runtime, self.buffer)
                 if drained.messages:
                     log.info("drained %s tracking messages", drained.messages)
                 if time.monotonic() >= next_prune:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -76,6 +77,11 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Everything loaded so far (the libraries, the app) lives as long as the process: move
+        # it out of the collector's sight, or every full collection walks hundreds of MB of
+        # objects and a busy tracking API spends most of its time there.
+        gc.collect()
+        gc.freeze()
         ingestion.start_draining()
         if refresher is not None:
             refresher.start()
