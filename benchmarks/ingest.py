@@ -213,7 +213,7 @@ def measure_hatake(wrk: str, seconds: int, script: Path, demo: Path, scratch: Pa
         text=True,
     ).stdout.strip()
     token = subprocess.run(
-        [_bin("hatake"), "token", "create", "--scope", "read"],
+        [_bin("hatake"), "token", "create", "--scope", "ingest"],
         env=env,
         check=True,
         capture_output=True,

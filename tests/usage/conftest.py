@@ -21,7 +21,7 @@ from hatake.usage import sources
 @dataclass(frozen=True)
 class Keys:
     write_key: str
-    read_token: str
+    ingest_token: str
 
 
 @pytest.fixture
@@ -30,15 +30,15 @@ def keys(settings: Settings) -> Keys:
     try:
         with transaction(runtime.sessions) as session:
             _source, write_key = sources.create_source(session, name="web-app")
-            _token, read_token = team_service.create_token(session, name="t", scopes=["read"])
+            _token, ingest_token = team_service.create_token(session, name="t", scopes=["ingest"])
     finally:
         runtime.close()
-    return Keys(write_key=write_key, read_token=read_token)
+    return Keys(write_key=write_key, ingest_token=ingest_token)
 
 
 def wait_until_drained(url: str, keys: Keys, timeout: float = 60) -> dict[str, int]:
     deadline = time.monotonic() + timeout
-    headers = {"Authorization": f"Bearer {keys.read_token}"}
+    headers = {"Authorization": f"Bearer {keys.ingest_token}"}
     while True:
         status = httpx.get(f"{url}/api/v1/usage/ingestion", headers=headers, timeout=10).json()
         if status["pending_batches"] == 0 and status["buffered_through"] > 0:

@@ -13,6 +13,7 @@ from hatake.accounts.models import Account, Contact
 from hatake.core.db import transaction
 from hatake.core.runtime import open_runtime
 from hatake.core.settings import Settings
+from hatake.team import service as team_service
 from hatake.usage import sources
 from tests.live import serve
 from tests.usage.conftest import Keys, event_rows, stored_events, wait_until_drained
@@ -179,3 +180,36 @@ def test_the_tracking_api_is_in_the_openapi_document(settings: Settings) -> None
         operation = document["paths"][f"/v1/{name}"]["post"]
         assert operation["requestBody"]["content"]["application/json"]["example"]
         assert {"200", "400", "401", "413"} <= set(operation["responses"])
+
+
+def test_sources_are_managed_over_the_api_with_the_ingest_scope(
+    settings: Settings, keys: Keys
+) -> None:
+    runtime = open_runtime(settings)
+    try:
+        with transaction(runtime.sessions) as session:
+            _token, reader = team_service.create_token(session, name="r", scopes=["read"])
+    finally:
+        runtime.close()
+    ingest = {"Authorization": f"Bearer {keys.ingest_token}"}
+    with serve(settings) as url:
+        refused = httpx.get(
+            f"{url}/api/v1/usage/sources", headers={"Authorization": f"Bearer {reader}"}
+        )
+        assert refused.status_code == 403
+        created = httpx.post(f"{url}/api/v1/usage/sources", json={"name": "mobile"}, headers=ingest)
+        assert created.status_code == 201
+        key = created.json()["write_key"]
+        assert key.startswith(created.json()["key_prefix"])
+        assert post(url, key, "/v1/track", {"userId": "u", "event": "e"}).status_code == 200
+        taken = httpx.post(f"{url}/api/v1/usage/sources", json={"name": "mobile"}, headers=ingest)
+        assert taken.status_code == 409
+        listed = httpx.get(f"{url}/api/v1/usage/sources", headers=ingest).json()
+        assert [(s["name"], s["revoked_at"]) for s in listed] == [
+            ("web-app", None),
+            ("mobile", None),
+        ]
+        assert listed[1]["last_used_at"] is not None
+        revoked = httpx.delete(f"{url}/api/v1/usage/sources/mobile", headers=ingest)
+        assert revoked.json()["revoked_at"] is not None
+        assert "write_key" not in revoked.json()

@@ -52,6 +52,11 @@ OPENAPI_TAGS = [
         "with a source's write key as the HTTP Basic user name (`hatake source create NAME`). "
         "Not under /api/v1, so Segment and RudderStack senders work unchanged.",
     },
+    {
+        "name": "usage",
+        "description": "Sources of usage events and their write keys, and whether accepted "
+        "events have reached the stores (tokens with the ingest scope).",
+    },
     {"name": "accounts", "description": "Customer companies, upserted by external id."},
     {"name": "contacts", "description": "People at customers: end users (IDs) and stakeholders."},
     {"name": "subscriptions", "description": "Contract terms: plan, MRR, seats and dates."},

@@ -163,6 +163,7 @@ def require_scope(scope: str) -> Callable[[ApiToken], ApiToken]:
 
 ReadToken = Annotated[ApiToken, Depends(require_scope("read"))]
 WriteToken = Annotated[ApiToken, Depends(require_scope("write"))]
+IngestToken = Annotated[ApiToken, Depends(require_scope("ingest"))]
 
 
 def gettext_of(request: Request):  # type: ignore[no-untyped-def]
