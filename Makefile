@@ -34,10 +34,13 @@ $(STAMP): pyproject.toml constraints.txt
 assets: $(VENDOR)/.built
 
 $(VENDOR)/.built: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	SCARF_ANALYTICS=false npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.umd.min.js
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js $(VENDOR)/swagger-ui-bundle.js
+	cp node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui.css
+	cp node_modules/swagger-ui-dist/favicon-32x32.png $(VENDOR)/swagger-favicon.png
 	touch $@
 
 system-deps:

@@ -78,6 +78,21 @@ def problems(**described: str) -> dict[int | str, dict[str, Any]]:
     }
 
 
+SECURITY_SCHEMES = {
+    "bearerToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token: `hatake token create --scope read|write|ingest`",
+    },
+    "writeKey": {
+        "type": "http",
+        "scheme": "basic",
+        "description": "A source's write key as the user name, empty password "
+        "(`hatake source create NAME`)",
+    },
+}
+
+
 def document_problems(app: FastAPI) -> None:
     """Give every /api/ operation the common problem+json responses in the OpenAPI document,
     replacing FastAPI's default 422 (hatake answers validation errors as problems too)."""
@@ -88,10 +103,12 @@ def document_problems(app: FastAPI) -> None:
             return app.openapi_schema
         schema = build()
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        schema["components"]["securitySchemes"] = SECURITY_SCHEMES
         for path, operations in schema.get("paths", {}).items():
             if not path.startswith("/api/"):
                 continue
             for operation in operations.values():
+                operation.setdefault("security", [{"bearerToken": []}])
                 responses = operation.setdefault("responses", {})
                 for code, text in COMMON_PROBLEMS.items():
                     if "application/problem+json" not in responses.get(code, {}).get("content", {}):

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -104,6 +105,9 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
         "problem+json documents.",
         openapi_tags=OPENAPI_TAGS,
         lifespan=lifespan,
+        # Swagger UI from our own static files (see _api_docs): nothing comes from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.state.ingestion = ingestion
@@ -136,7 +140,20 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
     app.include_router(evaluation_api.router)
     _install_error_handlers(app)
     document_problems(app)
+    _api_docs(app)
     return app
+
+
+def _api_docs(app: FastAPI) -> None:
+    @app.get("/docs", include_in_schema=False)
+    async def api_docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} ({app.version})",
+            swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-favicon.png",
+        )
 
 
 def _is_api(request: Request) -> bool:
