@@ -3,7 +3,7 @@ whether the rollups were built at once or grown batch by batch."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -78,9 +78,11 @@ def _expected(events: Sequence[Event], account: str, day: int, key: str) -> floa
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(events=events_strategy, split=st.integers(0, 60))
-def test_features_match_brute_force_counts(tmp_path: Path, events: list[Event], split: int) -> None:
-    path = tmp_path / f"analytics-{abs(hash((tuple(events), split)))}.duckdb"
+@given(events=events_strategy, split=st.integers(0, 60), single=st.integers(0, DAYS - 1))
+def test_features_match_brute_force_counts(
+    tmp_path: Path, events: list[Event], split: int, single: int
+) -> None:
+    path = tmp_path / f"analytics-{abs(hash((tuple(events), split, single)))}.duckdb"
     con = store.connect(path)
     try:
         # Two arrivals with a rollup run between them: the second run is incremental.
@@ -98,11 +100,22 @@ def test_features_match_brute_force_counts(tmp_path: Path, events: list[Event], 
         ]
         start, end = START + timedelta(days=20), START + timedelta(days=DAYS - 1)
         table = compute.usage_features(con, start, end, ["login", "export"], milestones)
+        # A range that starts early (windows reaching before the first event) or is one day.
+        one_day = START + timedelta(days=single)
+        alone = compute.usage_features(con, one_day, one_day, ["login", "export"], milestones)
     finally:
         con.disconnect()
+    assert all(row["day"] == one_day for row in alone.to_pylist())
+    _check_against_brute_force(events, table, range(20, DAYS))
+    _check_against_brute_force(events, alone, [single])
+
+
+def _check_against_brute_force(
+    events: list[Event], table: pa.Table, offsets: Iterable[int]
+) -> None:
     rows = {(row["account_id"], row["day"]): row for row in table.to_pylist()}
     for account in ("A", "B"):
-        for offset in range(20, DAYS):
+        for offset in offsets:
             day = START + timedelta(days=offset)
             row = rows.get((account, day))
             for key in (

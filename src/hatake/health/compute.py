@@ -7,6 +7,11 @@ the window closes or the user's next active day, whichever is first: +1 on the d
 the end. These intervals never overlap for one user, so a running sum of the +1/-1 per
 account is exactly the number of distinct users active in the window ending on each day. The
 same holds for distinct key features.
+
+DuckDB filters the rollups and gathers each user's (and feature's) active days; the next active
+day, the +1/-1 steps, event counts and running sums are then worked out in dense (account x
+day) NumPy arrays, which for 10,000 accounts and a year of days is a few million cells: cheaper
+than sorting and joining the same steps per account in SQL.
 """
 
 from __future__ import annotations
@@ -15,12 +20,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pyarrow as pa
 from ibis.backends.duckdb import Backend as DuckDBBackend
 
 from hatake.usage.rollups import FEATURE_DAYS, USER_DAYS, ensure_tables
 
 LOOKBACK_DAYS = 60  # the usage trend compares the last 30 days with the 30 before
+WINDOWS = {"active_users_7d": 7, "active_users_30d": 30}
+BREADTH_DAYS = 30
+SCHEMA = pa.schema([
+    ("account_id", pa.string()), ("day", pa.date32()),
+    ("active_users_7d", pa.float64()), ("active_users_30d", pa.float64()),
+    ("events_30d", pa.float64()), ("events_previous_30d", pa.float64()),
+    ("feature_breadth", pa.float64()), ("last_active_day", pa.date32()),
+    ("milestones_reached", pa.float64()),
+])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -37,33 +52,65 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _marks(source: str, key: str, since: date, until: date, extra: str = "") -> str:
-    """Active (account, key, day) rows with the key's next active day."""
-    return (
-        f"SELECT account_id, day, lead(day) OVER (PARTITION BY account_id, {key} ORDER BY day)"
-        f" AS next_day FROM {source} WHERE day BETWEEN DATE '{since}' AND DATE '{until}'{extra}"
-    )
+def _reached_sql(item: Milestone, end: date) -> str | None:
+    """(account_id, day) the milestone was first reached, up to ``end``."""
+    if item.event is not None:
+        return (
+            f"SELECT account_id, min(day) FROM {FEATURE_DAYS} "
+            f"WHERE event = {_quote(item.event)} AND day <= DATE '{end}' GROUP BY account_id"
+        )
+    if item.users is not None:
+        return (
+            "SELECT account_id, min(first_day) FROM (SELECT account_id, first_day, "
+            "row_number() OVER (PARTITION BY account_id ORDER BY first_day) AS nth FROM ("
+            f"SELECT account_id, user_id, min(day) AS first_day FROM {USER_DAYS} "
+            f"WHERE day <= DATE '{end}' GROUP BY account_id, user_id)) "
+            f"WHERE nth = {int(item.users)} GROUP BY account_id"
+        )
+    return None
 
 
-def _window_count(marks: str, days: int, since: date) -> str:
-    """+1/-1 per (account, day): distinct keys active in the ``days``-day window, from the
-    marks of days since ``since``."""
-    return f"""
-      SELECT account_id, d AS day, sum(step) AS delta FROM (
-        SELECT account_id, day AS d, 1 AS step FROM {marks} WHERE day >= DATE '{since}'
-        UNION ALL
-        SELECT account_id, least(day + {days}, coalesce(next_day, day + {days})), -1
-        FROM {marks} WHERE day >= DATE '{since}'
-      ) steps GROUP BY account_id, d
-    """
+class _Grid:
+    """Dense (account x day) arrays over the days [base, end]; column ``width - 1`` collects
+    steps that fall after ``end`` and is dropped."""
+
+    def __init__(self, accounts: int, base: date, end: date) -> None:
+        self.base = base
+        self.days = (end - base).days + 1
+        self.width = self.days + 1
+        self.accounts = accounts
+
+    def add(
+        self, account: np.ndarray, day: np.ndarray, weights: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Sum of ``weights`` (or a count) per cell; days past the end land in the spare column."""
+        cells = account.astype(np.int64) * self.width + np.minimum(day, self.days)
+        counts = np.bincount(cells, weights=weights, minlength=self.accounts * self.width)
+        return counts.reshape(self.accounts, self.width)[:, : self.days]
+
+    def running(self, account: np.ndarray, day: np.ndarray, until: np.ndarray) -> np.ndarray:
+        """How many of the intervals [day, until) cover each day."""
+        return np.cumsum(self.add(account, day) - self.add(account, until), axis=1)
 
 
-def _running(deltas: str) -> str:
-    """Running total per account of (account_id, day, delta) rows."""
-    return (
-        "SELECT account_id, day, sum(delta) OVER (PARTITION BY account_id ORDER BY day) AS total"
-        f" FROM ({deltas}) deltas"
-    )
+def _next_days(
+    grid: _Grid, accounts: np.ndarray, days: pa.ListArray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (account, day) of the lists, with the next day of the same list (``grid.days``
+    after the last one)."""
+    sizes = np.diff(days.offsets.to_numpy())
+    lists = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    # One sort of (list, day) keys puts each list's days in order.
+    keys = np.sort(lists * grid.width + days.flatten().to_numpy())
+    lists, day = keys // grid.width, keys % grid.width
+    following = np.full(len(keys), grid.days)
+    same = lists[1:] == lists[:-1]
+    following[:-1][same] = day[1:][same]
+    return accounts[lists], day, following
+
+
+def _columns(table: pa.Table) -> list[np.ndarray]:
+    return [table[name].to_numpy() for name in table.column_names]
 
 
 def usage_features(
@@ -79,80 +126,117 @@ def usage_features(
 
     Without a configured list of key features, every event name counts as one."""
     ensure_tables(con)
-    first = start - timedelta(days=LOOKBACK_DAYS - 1)
-    month_before = start - timedelta(days=30)
-    features = (
-        f" AND event IN ({', '.join(_quote(name) for name in key_features)})"
-        if key_features
-        else ""
+    raw = con.con
+    base = start - timedelta(days=LOOKBACK_DAYS)
+    since = start - timedelta(days=max(*WINDOWS.values(), BREADTH_DAYS) - 1)
+    # Accounts in id order: their position is their row in the dense arrays.
+    accounts = raw.execute(
+        f"SELECT account_id, min(day) AS first_day, max(day) FILTER (WHERE day < DATE '{base}') "
+        f"AS earlier_last FROM {FEATURE_DAYS} WHERE day <= DATE '{end}' "
+        "GROUP BY account_id ORDER BY account_id"
+    ).to_arrow_table()
+    if accounts.num_rows == 0:
+        return SCHEMA.empty_table()
+    grid = _Grid(accounts.num_rows, base, end)
+    raw.register(
+        "hatake_usage_accounts",
+        pa.table({"account_id": accounts["account_id"], "idx": np.arange(accounts.num_rows)}),
     )
-    reached = ["SELECT NULL AS account_id, NULL::DATE AS day WHERE false"]
-    for item in milestones:
-        if item.event is not None:
-            reached.append(
-                f"SELECT account_id, min(day) FROM {FEATURE_DAYS} "
-                f"WHERE event = {_quote(item.event)} AND day <= DATE '{end}' GROUP BY account_id"
-            )
-        elif item.users is not None:
-            reached.append(
-                "SELECT account_id, min(first_day) FROM (SELECT account_id, first_day, "
-                "row_number() OVER (PARTITION BY account_id ORDER BY first_day) AS nth FROM ("
-                f"SELECT account_id, user_id, min(day) AS first_day FROM {USER_DAYS} "
-                f"WHERE day <= DATE '{end}' GROUP BY account_id, user_id)) "
-                f"WHERE nth = {int(item.users)} GROUP BY account_id"
-            )
-    query = f"""
-    WITH
-    accounts AS (
-      SELECT account_id, min(day) AS first_day,
-             max(CASE WHEN day < DATE '{first}' THEN day END) AS earlier_last
-      FROM {FEATURE_DAYS} WHERE day <= DATE '{end}' GROUP BY account_id
-    ),
-    grid AS (
-      SELECT a.account_id, CAST(c.d AS DATE) AS day, CAST(c.d AS DATE) - 30 AS month_ago,
-             CAST(c.d AS DATE) - 60 AS two_months_ago, a.first_day, a.earlier_last
-      FROM accounts a
-      CROSS JOIN generate_series(TIMESTAMP '{start}', TIMESTAMP '{end}', INTERVAL '1 day') AS c(d)
-    ),
-    -- Running totals on the days something changed; each grid day then takes the last of them.
-    events AS (
-      SELECT account_id, day, sum(sum(events)) OVER (PARTITION BY account_id ORDER BY day)
-        AS total
-      FROM {FEATURE_DAYS} WHERE day BETWEEN DATE '{first}' AND DATE '{end}'
-      GROUP BY account_id, day
-    ),
-    user_marks AS MATERIALIZED ({_marks(USER_DAYS, "user_id", month_before, end)}),
-    feature_marks AS MATERIALIZED ({_marks(FEATURE_DAYS, "event", month_before, end, features)}),
-    users_7 AS ({_running(_window_count("user_marks", 7, start - timedelta(days=7)))}),
-    users_30 AS ({_running(_window_count("user_marks", 30, month_before))}),
-    breadth AS ({_running(_window_count("feature_marks", 30, month_before))}),
-    milestones AS ({
-        _running(
-            "SELECT account_id, day, count(*) AS delta FROM ("
-            + " UNION ALL ".join(reached)
-            + ") m(account_id, day) GROUP BY ALL"
+    try:
+        day = f"CAST(day - DATE '{base}' AS INTEGER)"
+        account, offset, events = _columns(
+            raw.execute(
+                f"SELECT a.idx, {day}, CAST(sum(f.events) AS DOUBLE) FROM {FEATURE_DAYS} f "
+                "JOIN hatake_usage_accounts a USING (account_id) "
+                f"WHERE f.day BETWEEN DATE '{base}' AND DATE '{end}' GROUP BY ALL"
+            ).to_arrow_table()
         )
-    })
-    SELECT g.account_id, g.day,
-      CAST(coalesce(u7.total, 0) AS DOUBLE) AS active_users_7d,
-      CAST(coalesce(u30.total, 0) AS DOUBLE) AS active_users_30d,
-      CAST(coalesce(now.total, 0) - coalesce(month.total, 0) AS DOUBLE) AS events_30d,
-      CAST(coalesce(month.total, 0) - coalesce(two_months.total, 0) AS DOUBLE)
-        AS events_previous_30d,
-      CAST(coalesce(b.total, 0) AS DOUBLE) AS feature_breadth,
-      coalesce(now.day, g.earlier_last) AS last_active_day,
-      CAST(coalesce(m.total, 0) AS DOUBLE) AS milestones_reached
-    FROM grid g
-    ASOF LEFT JOIN events now ON now.account_id = g.account_id AND now.day <= g.day
-    ASOF LEFT JOIN events month
-      ON month.account_id = g.account_id AND month.day <= g.month_ago
-    ASOF LEFT JOIN events two_months
-      ON two_months.account_id = g.account_id AND two_months.day <= g.two_months_ago
-    ASOF LEFT JOIN users_7 u7 ON u7.account_id = g.account_id AND u7.day <= g.day
-    ASOF LEFT JOIN users_30 u30 ON u30.account_id = g.account_id AND u30.day <= g.day
-    ASOF LEFT JOIN breadth b ON b.account_id = g.account_id AND b.day <= g.day
-    ASOF LEFT JOIN milestones m ON m.account_id = g.account_id AND m.day <= g.day
-    WHERE g.first_day <= g.day
-    ORDER BY g.day, g.account_id
-    """
-    return con.con.execute(query).to_arrow_table()
+        daily = grid.add(account, offset, events)
+
+        def marks(source: str, key: str, extra: str = "") -> tuple[np.ndarray, ...]:
+            """(account, day, next active day of the same key) of the rows since ``since``."""
+            # Each key's days as one list: a hash aggregate, several times cheaper than
+            # sorting every row by (account, key, day) for lead().
+            table = raw.execute(
+                f"SELECT a.idx, list({day}) AS days FROM {source} "
+                "JOIN hatake_usage_accounts a USING (account_id) "
+                f"WHERE day BETWEEN DATE '{since}' AND DATE '{end}'{extra} GROUP BY a.idx, {key}"
+            ).to_arrow_table()
+            return _next_days(grid, table["idx"].to_numpy(), table["days"].combine_chunks())
+
+        user_account, user_day, user_next = marks(USER_DAYS, "user_id")
+        users = {
+            name: grid.running(user_account, user_day, np.minimum(user_day + days, user_next))
+            for name, days in WINDOWS.items()
+        }
+        features = (
+            f" AND event IN ({', '.join(_quote(name) for name in key_features)})"
+            if key_features
+            else ""
+        )
+        feature_account, feature_day, feature_next = marks(FEATURE_DAYS, "event", features)
+        breadth = grid.running(
+            feature_account, feature_day, np.minimum(feature_day + BREADTH_DAYS, feature_next)
+        )
+        reached = [sql for item in milestones if (sql := _reached_sql(item, end)) is not None]
+        milestone_steps = np.zeros((grid.accounts, grid.days))
+        if reached:
+            reached_account, reached_day = _columns(
+                raw.execute(
+                    f"SELECT a.idx, greatest({day}, 0) FROM ("
+                    + " UNION ALL ".join(reached)
+                    + ") m(account_id, day) JOIN hatake_usage_accounts a USING (account_id)"
+                ).to_arrow_table()
+            )
+            milestone_steps = grid.add(reached_account, reached_day)
+    finally:
+        raw.unregister("hatake_usage_accounts")
+    return _rows(grid, accounts, start, daily, users, breadth, np.cumsum(milestone_steps, axis=1))
+
+
+def _rows(
+    grid: _Grid,
+    accounts: pa.Table,
+    start: date,
+    daily: np.ndarray,
+    users: dict[str, np.ndarray],
+    breadth: np.ndarray,
+    milestones: np.ndarray,
+) -> pa.Table:
+    """The scored days' cells, day by day and accounts in id order, for accounts active by
+    then."""
+    first = (start - grid.base).days
+    total = np.cumsum(daily, axis=1)
+    events_30d = total[:, first:] - total[:, first - 30 : grid.days - 30]
+    events_previous_30d = total[:, first - 30 : grid.days - 30] - total[:, first - 60 : -60]
+    positions = np.arange(grid.days)
+    last = np.maximum.accumulate(np.where(daily > 0, positions, -1), axis=1)[:, first:]
+    base = np.datetime64(grid.base, "D")
+    earlier = accounts["earlier_last"].to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    last_day = np.where(last >= 0, base + last, earlier[:, None])
+    first_day = accounts["first_day"].to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    days = base + positions[first:]
+    shown = first_day[:, None] <= days[None, :]
+
+    def flat(values: np.ndarray) -> np.ndarray:
+        # Day-major: all accounts of the first day, then the next day's.
+        return values.T[shown.T]
+
+    def numbers(values: np.ndarray) -> pa.Array:
+        return pa.array(flat(values).astype(np.float64))
+
+    scored_days = np.broadcast_to(days[None, :], shown.shape)
+    account_ids = np.broadcast_to(np.arange(grid.accounts)[:, None], shown.shape)
+    return pa.table(
+        [
+            accounts["account_id"].take(pa.array(flat(account_ids))),
+            pa.array(flat(scored_days)),
+            *(numbers(users[name][:, first:]) for name in WINDOWS),
+            numbers(events_30d),
+            numbers(events_previous_30d),
+            numbers(breadth[:, first:]),
+            pa.array(flat(last_day), pa.date32(), from_pandas=True),
+            numbers(milestones[:, first:]),
+        ],
+        schema=SCHEMA,
+    )
