@@ -4,6 +4,7 @@ from hatake.accounts.models import Account, Contact, Subscription
 from hatake.core.db import Base
 from hatake.coverage.models import Task, TaskComment, Touchpoint
 from hatake.health.models import CsmSentiment, ScoreDefinition
+from hatake.lifecycle.segment_models import Segment, SegmentCount, SegmentMembership
 from hatake.support.models import Ticket
 from hatake.team.models import ApiToken, OrgSettings, User
 from hatake.usage.models import Source
@@ -17,6 +18,9 @@ __all__ = [
     "CsmSentiment",
     "OrgSettings",
     "ScoreDefinition",
+    "Segment",
+    "SegmentCount",
+    "SegmentMembership",
     "Source",
     "Subscription",
     "SurveyResponse",

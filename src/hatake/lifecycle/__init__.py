@@ -1,0 +1,1 @@
+"""Lifecycle stages, touch tiers, segments and the priority matrix."""
