@@ -4,6 +4,13 @@ from hatake.accounts.models import Account, Contact, Subscription
 from hatake.core.db import Base
 from hatake.coverage.models import Task, TaskComment, Touchpoint
 from hatake.health.models import CsmSentiment, ScoreDefinition
+from hatake.lifecycle.models import (
+    GridInitiative,
+    LifecycleConfigVersion,
+    LifecyclePeriod,
+    MilestoneTick,
+    TierOverride,
+)
 from hatake.lifecycle.segment_models import Segment, SegmentCount, SegmentMembership
 from hatake.support.models import Ticket
 from hatake.team.models import ApiToken, OrgSettings, User
@@ -16,6 +23,10 @@ __all__ = [
     "Base",
     "Contact",
     "CsmSentiment",
+    "GridInitiative",
+    "LifecycleConfigVersion",
+    "LifecyclePeriod",
+    "MilestoneTick",
     "OrgSettings",
     "ScoreDefinition",
     "Segment",
@@ -27,6 +38,7 @@ __all__ = [
     "Task",
     "TaskComment",
     "Ticket",
+    "TierOverride",
     "Touchpoint",
     "User",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -58,6 +58,9 @@ class FileConfig(BaseModel):
 
     custom_fields: list[CustomFieldDef] = []
     health: HealthConfig = HealthConfig()
+    # Validated by hatake.lifecycle.lifecycle_config rather than here, so that a mistake in it
+    # is reported by name while the last valid lifecycle configuration stays in force.
+    lifecycle: dict[str, Any] = {}
 
     @property
     def custom_keys(self) -> list[str]:
