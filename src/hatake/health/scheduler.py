@@ -12,6 +12,7 @@ from hatake.core.db import transaction
 from hatake.core.runtime import Runtime
 from hatake.health import versions
 from hatake.health.service import RefreshedDay, org_time_zone, refresh_day
+from hatake.lifecycle import segment_jobs
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,8 @@ log = logging.getLogger(__name__)
 class ScoreRefresher:
     """Scores every account for today at start-up, then every ``interval_seconds``; each run
     first brings the usage rollups up to date with the events drained since the last one
-    (incrementally), so new events show in the scores within one interval."""
+    (incrementally), so new events show in the scores within one interval, and then recomputes
+    segment membership for the day."""
 
     def __init__(self, runtime: Runtime, interval_seconds: float) -> None:
         self.runtime = runtime
@@ -31,13 +33,17 @@ class ScoreRefresher:
         with self.runtime.analytics_lock, transaction(self.runtime.sessions) as session:
             # Today where the team works: in Tokyo the new day starts at 15:00 UTC.
             day = as_of or datetime.now(ZoneInfo(org_time_zone(session))).date()
-            return refresh_day(
+            refreshed = refresh_day(
                 session,
                 self.runtime.analytics(),
                 as_of=day,
                 definition=versions.active_definition(session),
                 settings=self.runtime.settings,
             )
+        # Segments filter on the grades just stored, so they follow in their own transaction.
+        with transaction(self.runtime.sessions) as session:
+            segment_jobs.refresh_segments(self.runtime, session, day=day)
+        return refreshed
 
     def _loop(self) -> None:
         while not self._stop.is_set():
