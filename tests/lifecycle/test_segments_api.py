@@ -85,3 +85,22 @@ def test_the_cli_lists_and_shows_segments(session: Session, live_server: LiveSer
     shown = runner.invoke(app, ["segments", "--show", "1"])
     assert "SEG-1" in shown.output
     assert "SEG-2" not in shown.output
+
+
+def test_accounts_are_listed_by_segment(session: Session, live_server: LiveServer) -> None:
+    reader, writer = _seed(session)
+    body = {
+        "name": "中以上",
+        "definition": {"conditions": [{"field": "seats", "op": ">=", "value": 12}]},
+    }
+    segment = httpx.post(
+        f"{live_server.url}/api/v1/segments",
+        json=body,
+        headers={"Authorization": f"Bearer {writer}"},
+    ).json()
+    listed = httpx.get(
+        f"{live_server.url}/api/v1/accounts",
+        params={"segment": segment["id"]},
+        headers={"Authorization": f"Bearer {reader}"},
+    ).json()
+    assert [item["external_id"] for item in listed["items"]] == ["SEG-2", "SEG-3"]

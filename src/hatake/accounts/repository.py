@@ -14,6 +14,7 @@ from hatake.accounts.schemas import AccountFilters, SubscriptionFilters
 from hatake.core.pagination import PageRequest, paginate
 from hatake.core.records import scoped
 from hatake.core.schemas import ListFilters
+from hatake.lifecycle.segment_service import members_now
 from hatake.team.models import User
 
 SortKey = Literal["name", "mrr", "start_date", "employee_count", "users", "status"]
@@ -26,6 +27,7 @@ class AccountFilter:
     owner_id: int | None = None
     plan: str | None = None
     status: str | None = None
+    segment_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ def _filtered(statement: Select[Any], filters: AccountFilter, current: Any) -> S
         statement = statement.where(Account.status == filters.status)
     if filters.plan:
         statement = statement.where(current.c.plan == filters.plan)
+    if filters.segment_id is not None:
+        statement = statement.where(Account.id.in_(members_now(filters.segment_id)))
     return statement
 
 
@@ -180,6 +184,8 @@ def list_accounts(
             Subscription.status == "active", Subscription.plan == filters.plan
         )
         statement = statement.where(Account.id.in_(running))
+    if filters.segment is not None:
+        statement = statement.where(Account.id.in_(members_now(filters.segment)))
     return paginate(session, statement, sorts=ACCOUNT_SORTS, id_column=Account.id, page=page)
 
 

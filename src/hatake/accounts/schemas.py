@@ -130,3 +130,6 @@ class AccountFilters(ChangedSince):
     plan: str | None = Field(
         default=None, description="Plan of a running contract term", examples=["standard"]
     )
+    segment: int | None = Field(
+        default=None, description="Only accounts in this segment now (segment id)", examples=[4]
+    )

@@ -19,6 +19,7 @@ from hatake.coverage import repository as coverage_repository
 from hatake.health import sentiment
 from hatake.health.panel import ChangeRangeInvalid, Comparison, account_panel, compare_days
 from hatake.health.versions import active_definition
+from hatake.lifecycle import segment_service
 from hatake.support import repository as support_repository
 from hatake.team import repository as team_repository
 from hatake.usage import store
@@ -41,13 +42,18 @@ def accounts_list(
     owner: Annotated[str | None, Query()] = None,
     plan: str | None = None,
     status: str | None = None,
+    segment: Annotated[str | None, Query()] = None,
     sort: Annotated[SortKey, Query()] = "name",
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
     owner_id = int(owner) if owner and owner.isdigit() else None
     filters = AccountFilter(
-        search=q or None, owner_id=owner_id, plan=plan or None, status=status or None
+        search=q or None,
+        owner_id=owner_id,
+        plan=plan or None,
+        status=status or None,
+        segment_id=int(segment) if segment and segment.isdigit() else None,
     )
     rows, total = repository.search_accounts(
         session,
@@ -62,12 +68,19 @@ def accounts_list(
         "total": total,
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
-        "filters": {"q": q or "", "owner": owner or "", "plan": plan or "", "status": status or ""},
+        "filters": {
+            "q": q or "",
+            "owner": owner or "",
+            "plan": plan or "",
+            "status": status or "",
+            "segment": segment or "",
+        },
         "sort": sort,
         "order": order,
         "sort_keys": SORT_KEYS,
         "owners": team_repository.list_users(session),
         "plans": repository.list_plans(session),
+        "segments": segment_service.list_segments(session),
     }
     template = "accounts/_table.html" if request.headers.get("hx-request") else "accounts/list.html"
     return render(request, template, context)

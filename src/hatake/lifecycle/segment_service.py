@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from hatake.core.db import utcnow
@@ -141,14 +141,15 @@ def member_counts(session: Session, segment_id: int) -> list[tuple[date, int]]:
     return [(row[0], row[1]) for row in rows]
 
 
-def current_member_ids(session: Session, segment_id: int) -> set[int]:
-    return set(
-        session.scalars(
-            select(SegmentMembership.account_id).where(
-                SegmentMembership.segment_id == segment_id, SegmentMembership.left_on.is_(None)
-            )
-        )
+def members_now(segment_id: int) -> Select[tuple[int]]:
+    """The ids of the accounts in a segment now, as a subquery other lists filter with."""
+    return select(SegmentMembership.account_id).where(
+        SegmentMembership.segment_id == segment_id, SegmentMembership.left_on.is_(None)
     )
+
+
+def current_member_ids(session: Session, segment_id: int) -> set[int]:
+    return set(session.scalars(members_now(segment_id)))
 
 
 def member_total(session: Session, segment_id: int) -> int:
@@ -166,9 +167,9 @@ def recent_changes(
     session: Session, segment_id: int, limit: int = 50
 ) -> list[tuple[date, str, int]]:
     """The latest enter and leave events: (day, "entered" | "left", account id)."""
-    entered = select(
-        SegmentMembership.entered_on, SegmentMembership.account_id
-    ).where(SegmentMembership.segment_id == segment_id)
+    entered = select(SegmentMembership.entered_on, SegmentMembership.account_id).where(
+        SegmentMembership.segment_id == segment_id
+    )
     left = select(SegmentMembership.left_on, SegmentMembership.account_id).where(
         SegmentMembership.segment_id == segment_id, SegmentMembership.left_on.is_not(None)
     )
