@@ -87,15 +87,19 @@ def test_conditions_on_numbers_texts_and_missing_values() -> None:
         ),
         (
             {"conditions": [{"field": "score", "op": "<", "value": "40"}]},
-            "Condition {number} ({field}): the value {value} is not {expected}.",
+            "Condition {number} ({field}): {value} is not a number.",
         ),
         (
             {"conditions": [{"field": "score", "op": "between", "value": [60, 40]}]},
-            "Condition {number} ({field}): the value {value} is not {expected}.",
+            "Condition {number} ({field}): {value} is not two numbers, low ≤ high.",
         ),
         (
             {"conditions": [{"field": "grade", "op": "in", "value": "at_risk"}]},
-            "Condition {number} ({field}): the value {value} is not {expected}.",
+            "Condition {number} ({field}): {value} is not a list of texts.",
+        ),
+        (
+            {"conditions": [{"field": "grade", "op": "=", "value": 3}]},
+            "Condition {number} ({field}): {value} is not a text.",
         ),
         (
             {"conditions": [{"field": "custom.unknown", "op": "=", "value": "x"}]},

@@ -121,21 +121,30 @@ def _condition(item: Any, number: int, custom_keys: Sequence[str]) -> Condition:
         return Condition(field.name, op, None)
     if op == "between":
         if not (isinstance(value, list) and len(value) == 2 and all(map(_is_number, value))):
-            raise _bad_value(number, field, value, "two numbers, low and high")
+            raise _bad_value(number, field, value, BETWEEN_EXPECTED)
         low, high = value
         if low > high:
-            raise _bad_value(number, field, value, "low ≤ high")
+            raise _bad_value(number, field, value, BETWEEN_EXPECTED)
         return Condition(field.name, op, (low, high))
     if op in ("in", "not_in"):
         if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
-            raise _bad_value(number, field, value, "a list of texts")
+            raise _bad_value(
+                number,
+                field,
+                value,
+                "Condition {number} ({field}): {value} is not a list of texts.",
+            )
         return Condition(field.name, op, tuple(value))
     if field.type == "number":
         if not _is_number(value):
-            raise _bad_value(number, field, value, "a number")
+            raise _bad_value(
+                number, field, value, "Condition {number} ({field}): {value} is not a number."
+            )
         return Condition(field.name, op, value)
     if not isinstance(value, str):
-        raise _bad_value(number, field, value, "a text")
+        raise _bad_value(
+            number, field, value, "Condition {number} ({field}): {value} is not a text."
+        )
     return Condition(field.name, op, value)
 
 
@@ -143,14 +152,11 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _bad_value(number: int, field: SegmentField, value: Any, expected: str) -> InvalidInput:
-    return InvalidInput(
-        "Condition {number} ({field}): the value {value} is not {expected}.",
-        number=number,
-        field=field.name,
-        value=value,
-        expected=expected,
-    )
+BETWEEN_EXPECTED = "Condition {number} ({field}): {value} is not two numbers, low ≤ high."
+
+
+def _bad_value(number: int, field: SegmentField, value: Any, message: str) -> InvalidInput:
+    return InvalidInput(message, number=number, field=field.name, value=value)
 
 
 def to_document(definition: SegmentDefinition) -> dict[str, Any]:
