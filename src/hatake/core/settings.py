@@ -10,6 +10,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hatake.lifecycle.matrix_config import MatrixConfig, MatrixSetting
+
 CustomFieldType = Literal["number", "text", "category", "date"]
 
 
@@ -61,6 +63,9 @@ class FileConfig(BaseModel):
     # Validated by hatake.lifecycle.lifecycle_config rather than here, so that a mistake in it
     # is reported by name while the last valid lifecycle configuration stays in force.
     lifecycle: dict[str, Any] = {}
+    # Priority-matrix bands; a section that fails the checks is kept as its issues (see
+    # lifecycle/matrix_config.py) and the last valid version stays in force.
+    matrix: MatrixSetting = MatrixConfig()
 
     @property
     def custom_keys(self) -> list[str]:
