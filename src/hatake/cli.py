@@ -12,6 +12,7 @@ from hatake.demo.cli import demo
 from hatake.health.cli import backtest, fit, refresh
 from hatake.health.definitions_cli import definition_app
 from hatake.imports.cli import import_file
+from hatake.lifecycle.matrix_cli import matrix
 from hatake.lifecycle.segment_cli import segments
 from hatake.team import repository as team_repository
 from hatake.team import service as team_service
@@ -32,6 +33,7 @@ app.command("refresh")(refresh)
 app.command("backtest")(backtest)
 app.command("fit")(fit)
 app.command("segments")(segments)
+app.command("matrix")(matrix)
 
 
 @app.command()

@@ -4,6 +4,7 @@ from hatake.accounts.models import Account, Contact, Subscription
 from hatake.core.db import Base
 from hatake.coverage.models import Task, TaskComment, Touchpoint
 from hatake.health.models import CsmSentiment, ScoreDefinition
+from hatake.lifecycle.matrix_models import MatrixConfigVersion
 from hatake.lifecycle.models import (
     GridInitiative,
     LifecycleConfigVersion,
@@ -26,6 +27,7 @@ __all__ = [
     "GridInitiative",
     "LifecycleConfigVersion",
     "LifecyclePeriod",
+    "MatrixConfigVersion",
     "MilestoneTick",
     "OrgSettings",
     "ScoreDefinition",

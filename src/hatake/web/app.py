@@ -32,7 +32,7 @@ from hatake.health import definitions_api, definitions_views, evaluation_api, ev
 from hatake.health import scores_api as health_scores_api
 from hatake.health.scheduler import ScoreRefresher
 from hatake.imports import views as imports_views
-from hatake.lifecycle import segment_api, segment_views
+from hatake.lifecycle import matrix_api, matrix_views, segment_api, segment_views
 from hatake.support import api as support_api
 from hatake.team import service as team_service
 from hatake.usage import api as usage_api
@@ -133,6 +133,7 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
     app.include_router(accounts_views.router)
     app.include_router(imports_views.router)
     app.include_router(segment_views.router)
+    app.include_router(matrix_views.router)
     app.include_router(definitions_views.router)
     app.include_router(evaluation_views.router)
     app.include_router(tracking_api.router)
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
     app.include_router(voc_api.router)
     app.include_router(health_scores_api.router)
     app.include_router(segment_api.router)
+    app.include_router(matrix_api.router)
     app.include_router(health_api.router)
     app.include_router(definitions_api.router)
     app.include_router(evaluation_api.router)
