@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -168,3 +170,20 @@ def test_day_ranges_merge_consecutive_days() -> None:
         (datetime(2026, 3, 7, 5, tzinfo=UTC), datetime(2026, 3, 9, 4, tzinfo=UTC)),
         (datetime(2026, 3, 10, 4, tzinfo=UTC), datetime(2026, 3, 11, 4, tzinfo=UTC)),
     ]
+
+
+@pytest.mark.parametrize("time_zone", ["Asia/Tokyo", "America/New_York", "Pacific/Chatham"])
+def test_local_days_in_numpy_match_the_zone_database(time_zone: str) -> None:
+    zone = ZoneInfo(time_zone)
+    moments = np.arange(
+        np.datetime64("2025-01-01T00:00"), np.datetime64("2027-01-01T00:00"), 7 * 60_000_000,
+        dtype="datetime64[us]",
+    )  # fmt: skip
+    with_gap = np.concatenate([moments, np.array(["NaT"], dtype="datetime64[us]")])
+    days = rollups.local_days(with_gap, time_zone)
+    expected = [
+        np.datetime64(moment.item().replace(tzinfo=UTC).astimezone(zone).date(), "D")
+        for moment in moments
+    ]
+    assert list(days[:-1]) == expected
+    assert np.isnat(days[-1])
