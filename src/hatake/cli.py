@@ -12,6 +12,7 @@ from hatake.demo.cli import demo
 from hatake.health.cli import backtest, fit, refresh
 from hatake.health.definitions_cli import definition_app
 from hatake.imports.cli import import_file
+from hatake.lifecycle.cli import stages, tiers
 from hatake.lifecycle.matrix_cli import matrix
 from hatake.lifecycle.segment_cli import segments
 from hatake.team import repository as team_repository
@@ -34,6 +35,8 @@ app.command("backtest")(backtest)
 app.command("fit")(fit)
 app.command("segments")(segments)
 app.command("matrix")(matrix)
+app.command("stages")(stages)
+app.command("tiers")(tiers)
 
 
 @app.command()

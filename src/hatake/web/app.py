@@ -32,7 +32,9 @@ from hatake.health import definitions_api, definitions_views, evaluation_api, ev
 from hatake.health import scores_api as health_scores_api
 from hatake.health.scheduler import ScoreRefresher
 from hatake.imports import views as imports_views
+from hatake.lifecycle import api as lifecycle_api
 from hatake.lifecycle import matrix_api, matrix_views, segment_api, segment_views
+from hatake.lifecycle import views as lifecycle_views
 from hatake.support import api as support_api
 from hatake.team import service as team_service
 from hatake.usage import api as usage_api
@@ -67,6 +69,11 @@ OPENAPI_TAGS = [
     {"name": "survey responses", "description": "NPS answers (0-10) with comments."},
     {"name": "tasks", "description": "Follow-ups the CS team owes customers."},
     {"name": "health", "description": "Health scores, read-only, each with its explanation."},
+    {
+        "name": "lifecycle",
+        "description": "Lifecycle stages and touch tiers per day, stage flow, the stage x tier "
+        "grid with the team's initiatives; milestone ticks and tier overrides.",
+    },
     {
         "name": "segments",
         "description": "Saved filters over account attributes and metrics, their members and "
@@ -134,6 +141,7 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
     app.include_router(imports_views.router)
     app.include_router(segment_views.router)
     app.include_router(matrix_views.router)
+    app.include_router(lifecycle_views.router)
     app.include_router(definitions_views.router)
     app.include_router(evaluation_views.router)
     app.include_router(tracking_api.router)
@@ -145,6 +153,7 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
     app.include_router(health_scores_api.router)
     app.include_router(segment_api.router)
     app.include_router(matrix_api.router)
+    app.include_router(lifecycle_api.router)
     app.include_router(health_api.router)
     app.include_router(definitions_api.router)
     app.include_router(evaluation_api.router)
