@@ -15,7 +15,7 @@ from hatake.core.errors import InvalidInput
 from hatake.lifecycle import repository, service
 from hatake.lifecycle.lifecycle_config import TIERS
 
-DayOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])]
+DAY = ["%Y-%m-%d"]
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -29,10 +29,16 @@ def _days(start: date, end: date) -> list[date]:
 
 
 def stages(
-    as_of: Annotated[DayOption, typer.Option(help="Day to show (default: today)")] = None,
+    as_of: Annotated[
+        datetime | None, typer.Option(formats=DAY, help="Day to show (default: today)")
+    ] = None,
     flow: Annotated[bool, typer.Option("--flow", help="Moves between stages FROM..TO")] = False,
-    start: Annotated[DayOption, typer.Option("--from", help="First day (flow, refresh)")] = None,
-    end: Annotated[DayOption, typer.Option("--to", help="Last day (flow, refresh)")] = None,
+    start: Annotated[
+        datetime | None, typer.Option("--from", formats=DAY, help="First day (flow, refresh)")
+    ] = None,
+    end: Annotated[
+        datetime | None, typer.Option("--to", formats=DAY, help="Last day (flow, refresh)")
+    ] = None,
     refresh: Annotated[
         bool,
         typer.Option(
@@ -105,7 +111,9 @@ def stages(
 
 
 def tiers(
-    as_of: Annotated[DayOption, typer.Option(help="Day to show (default: today)")] = None,
+    as_of: Annotated[
+        datetime | None, typer.Option(formats=DAY, help="Day to show (default: today)")
+    ] = None,
 ) -> None:
     """Touch tiers: accounts per tier on a day, and the overrides in force."""
     _ = cli_gettext()
