@@ -27,10 +27,10 @@ def _accounts(runtime: Runtime) -> tuple[int, int]:
     with transaction(runtime.sessions) as session:
         growing = create_account(session, external_id="ACC-A", start_date=START)
         create_subscription(
-            session, growing, start_date=START, end_date=RENEWAL, mrr_minor=100_000, seats=10
+            session, growing, start_date=START, end_date=RENEWAL, mrr_minor=50_000, seats=10
         )
         slow = create_account(session, external_id="ACC-B", start_date=START)
-        create_subscription(session, slow, start_date=START, end_date=None, mrr_minor=99_999)
+        create_subscription(session, slow, start_date=START, end_date=None, mrr_minor=49_999)
         ids = growing.id, slow.id
     add_events(
         runtime,
@@ -90,7 +90,7 @@ def test_onboarding_adoption_renewal_churned(lifecycle_runtime: Runtime) -> None
         assert [(f.from_stage, f.to_stage, f.accounts) for f in later] == [
             ("renewal", "churned", 1)
         ]
-        # ARR 12 x 100,000 = 1,200,000 is exactly the low-touch threshold; 99,999 is below.
+        # ARR 12 x 50,000 = 600,000 is exactly the low-touch threshold; 12 x 49,999 is below.
         assert service.tier_of(session, both, date(2026, 2, 1)) == {
             growing: "low_touch",
             slow: "tech_touch",

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from hatake.lifecycle.lifecycle_config import TierThresholds, parse_lifecycle
+from hatake.lifecycle.lifecycle_config import DEFAULT_STAGES, TierThresholds, parse_lifecycle
 from hatake.lifecycle.stages import StageFacts, is_stuck, stage_for
 from hatake.lifecycle.tiers import tier_for, tier_for_arr
 
@@ -70,12 +70,20 @@ def test_churned_outranks_everything() -> None:
 
 def test_expansion_signals_at_their_edges() -> None:
     day = START + timedelta(days=120)
-    assert _stage(day, active_users_30d=8.9) == "adoption"
-    assert _stage(day, active_users_30d=9.0) == "expansion"  # 90 % of 10 seats
-    assert _stage(day, events_30d=149.0) == "adoption"
-    assert _stage(day, events_30d=150.0) == "expansion"  # +50 %
-    assert _stage(day, events_previous_30d=0.0, events_30d=500.0) == "adoption"
-    assert _stage(day, seats=None, active_users_30d=50.0) == "adoption"
+    assert _stage(day, events_30d=500.0) == "adoption"  # usage growth is off by default
+    stages = [dict(stage) for stage in DEFAULT_STAGES]
+    stages[3]["usage_growth_pct"] = 50
+    config = parse_lifecycle({"stages": stages}, MILESTONES)
+
+    def _grown(day: date, **overrides: object) -> str | None:
+        return stage_for(_facts(**overrides), day, config, MILESTONES)
+
+    assert _grown(day, active_users_30d=8.9) == "adoption"
+    assert _grown(day, active_users_30d=9.0) == "expansion"  # 90 % of 10 seats
+    assert _grown(day, events_30d=149.0) == "adoption"
+    assert _grown(day, events_30d=150.0) == "expansion"  # +50 %
+    assert _grown(day, events_previous_30d=0.0, events_30d=500.0) == "adoption"
+    assert _grown(day, seats=None, active_users_30d=50.0) == "adoption"
 
 
 def test_custom_order_changes_precedence() -> None:

@@ -91,7 +91,7 @@ def stages(
                     start=first.isoformat(), end=last.isoformat()))  # fmt: skip
                 table.add_column(_("From stage"))
                 table.add_column(_("To stage"))
-                table.add_column(_("Accounts"), justify="right")
+                table.add_column(_("Number of accounts"), justify="right")
                 for move in moves:
                     before = labels.get(move.from_stage, move.from_stage) if move.from_stage else _(
                         "(new)")  # fmt: skip
@@ -102,7 +102,7 @@ def stages(
             report = service.stage_report(session, day, state.config)
         table = Table(title=_("Accounts per stage on {date}").format(date=day.isoformat()))
         table.add_column(_("Stage"))
-        table.add_column(_("Accounts"), justify="right")
+        table.add_column(_("Number of accounts"), justify="right")
         table.add_column(_("Stuck accounts"), justify="right")
         for key, count in report.counts.items():
             stuck = sum(1 for item in report.stuck if item.stage == key)
@@ -125,7 +125,7 @@ def tiers(
         overrides = [row for row in repository.overrides(session) if row.cleared_at is None]
         table = Table(title=_("Accounts per touch tier on {date}").format(date=day.isoformat()))
         table.add_column(_("Touch tier"))
-        table.add_column(_("Accounts"), justify="right")
+        table.add_column(_("Number of accounts"), justify="right")
         table.add_column(_("Set by hand"), justify="right")
         for tier, count in counts.items():
             manual = sum(1 for row in overrides if row.tier == tier)

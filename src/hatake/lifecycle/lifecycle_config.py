@@ -40,7 +40,9 @@ class StageConfig(_Strict):
     # onboarding: milestone keys of [health] onboarding_milestones (all of them when left out).
     milestones: list[str] | None = None
     # expansion: active users in 30 days / seats, and events in the last 30 days over the 30
-    # before, in percent; either one reaching its threshold is a signal.
+    # before, in percent; either one reaching its threshold is a signal. Usage growth is off by
+    # default: on the demo book it crossed 50 % back and forth almost weekly, so accounts
+    # flapped between adoption and expansion; 30-day seat utilisation is steadier.
     seat_utilisation_pct: float | None = Field(default=None, ge=0)
     usage_growth_pct: float | None = Field(default=None, ge=0)
     # Longer than this in the stage is "stuck"; no limit when left out.
@@ -80,11 +82,11 @@ DEFAULT_STAGES: list[dict[str, Any]] = [
     {"key": "onboarding", "label_ja": "オンボーディング", "label_en": "Onboarding",
      "rule": "onboarding", "days": 90, "expected_days": 60},
     {"key": "expansion", "label_ja": "拡大", "label_en": "Expansion", "rule": "expansion",
-     "seat_utilisation_pct": 90, "usage_growth_pct": 50, "expected_days": 120},
+     "seat_utilisation_pct": 90, "expected_days": 120},
     {"key": "adoption", "label_ja": "活用", "label_en": "Adoption", "rule": "default"},
 ]  # fmt: skip
 DEFAULT_TIERS: dict[str, dict[str, int]] = {
-    "JPY": {"high_touch": 6_000_000, "low_touch": 1_200_000},
+    "JPY": {"high_touch": 3_000_000, "low_touch": 600_000},
     "USD": {"high_touch": 5_000_000, "low_touch": 1_000_000},
 }
 
