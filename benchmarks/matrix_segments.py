@@ -1,0 +1,75 @@
+"""Benchmark the priority-matrix page and API at 10,000 accounts (the matrix part of this file).
+
+    .venv/bin/python benchmarks/matrix_segments.py --home /tmp/bench10k --runs 9
+
+`--home` is a HATAKE_HOME made by `hatake demo --accounts 10000 --months 12 --today 2026-11-23
+--score-days 0`; it is copied to a scratch directory first and never modified. The app runs in
+this process (FastAPI's TestClient, signed in as the demo user); each figure is the median of
+``--runs`` requests after one warm-up, so it is server time plus a negligible in-process hop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+AS_OF = "2026-11-22"
+
+
+def _median_ms(client, path: str, runs: int, **kwargs) -> float:  # type: ignore[no-untyped-def]
+    client.get(path, **kwargs).raise_for_status()  # warm-up: first queries, template compile
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(path, **kwargs).raise_for_status()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--home", type=Path, default=Path("/tmp/bench10k"))
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="matrix-bench-")) / "home"
+    shutil.copytree(args.home, scratch)
+    os.environ["HATAKE_HOME"] = str(scratch)
+    os.environ.pop("HATAKE_DATABASE_URL", None)
+    from fastapi.testclient import TestClient
+
+    from hatake.core.db import transaction
+    from hatake.team import service as team_service
+    from hatake.web.app import create_app
+
+    app = create_app()
+    with transaction(app.state.runtime.sessions) as session:
+        _row, token = team_service.create_token(session, name="bench", scopes=["read"])
+    with TestClient(app) as client:
+        login = client.get("/login").text
+        csrf = login.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        client.post(
+            "/login",
+            data={"email": "demo@hatake.example", "password": "hatake-demo", "csrf_token": csrf},
+        )
+        api = {"headers": {"authorization": f"Bearer {token}"}}
+        figures = {
+            "matrix page": _median_ms(client, f"/lifecycle/matrix?as_of={AS_OF}", args.runs),
+            "matrix API": _median_ms(
+                client, f"/api/v1/lifecycle/matrix?as_of={AS_OF}", args.runs, **api
+            ),
+            "cell drill-down (A-d, 100 rows)": _median_ms(
+                client, f"/lifecycle/matrix/cells/A-d?as_of={AS_OF}", args.runs
+            ),
+        }
+    for name, value in figures.items():
+        print(f"{name:34s} median {value:7.1f} ms over {args.runs} runs")
+    shutil.rmtree(scratch.parent)
+
+
+if __name__ == "__main__":
+    main()
