@@ -214,7 +214,7 @@ def put_initiative(
         tier=tier,
         accounts=cell.accounts,
         initiatives=row.body,
-        initiatives_by=None,
+        initiatives_by=row.author.name if row.author else None,
         initiatives_updated_at=row.updated_at.isoformat(),
         open_tasks=len(cell.open_tasks),
     )

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from ibis.backends.duckdb import Backend as DuckDBBackend
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hatake.core.db import utcnow
 from hatake.core.errors import InvalidInput, NotFound
@@ -34,6 +35,7 @@ from hatake.lifecycle.models import (
 )
 from hatake.lifecycle.stages import StageFacts, is_stuck, stage_for
 from hatake.lifecycle.tiers import tier_for
+from hatake.team.models import User
 from hatake.usage import rollups
 
 OVERRIDE_ROLES = ("admin", "manager")
@@ -504,6 +506,9 @@ def save_initiative(
         session.add(row)
     row.body, row.author_id, row.updated_at = body.strip(), author_id, utcnow()
     session.flush()
+    # The page shows who wrote it; the relationship is lazy="raise", so set it from the id.
+    author = session.get(User, author_id) if author_id is not None else None
+    set_committed_value(row, "author", author)
     return row
 
 
