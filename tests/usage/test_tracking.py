@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hatake.usage import tracking
 from hatake.usage.tracking import IngestLimits, TrackingRejected
@@ -198,3 +200,100 @@ def test_malformed_json_names_the_parser_error() -> None:
     [problem] = rejected.value.problems
     assert problem.reason == "The body is not valid JSON: {error}."
     assert "line 1" in problem.params["error"]
+
+
+def identifiers() -> st.SearchStrategy[object]:
+    return st.one_of(
+        st.none(),
+        st.just(""),
+        st.text(min_size=1, max_size=8),
+        st.integers(min_value=0, max_value=99),
+        st.just("x" * 201),
+        st.lists(st.integers(), max_size=1),
+    )
+
+
+def instants() -> st.SearchStrategy[object]:
+    moments = st.datetimes(
+        min_value=datetime(2026, 11, 20), max_value=datetime(2026, 11, 24), timezones=st.just(UTC)
+    )
+    return st.one_of(st.none(), moments.map(datetime.isoformat), st.just("yesterday"), st.just(5))
+
+
+WILD = {
+    "type": st.sampled_from(["track", "page", "screen", "identify", "group", "alias", 3]),
+    "userId": identifiers(),
+    "anonymousId": identifiers(),
+    "groupId": identifiers(),
+    "messageId": identifiers(),
+    "event": st.one_of(st.none(), st.text(max_size=6), st.just("  "), st.just(7)),
+    "name": st.one_of(st.none(), st.text(max_size=6), st.just(7)),
+    "context": st.one_of(
+        st.none(), st.just([]), st.fixed_dictionaries({}, optional={"groupId": identifiers()})
+    ),
+    "properties": st.one_of(st.none(), st.just({}), st.just({"a": 1}), st.just("p")),
+    "traits": st.one_of(st.none(), st.just({"name": "n"}), st.just(1)),
+    "timestamp": instants(),
+    "sentAt": instants(),
+}
+# Mostly ordinary event messages, each with a few fields (maybe none) replaced by wild values,
+# so both the fast path and every rule of the general one are exercised.
+ordinary = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["track", "page", "screen"]),
+        "userId": st.text(min_size=1, max_size=8),
+        "messageId": st.text(min_size=1, max_size=8),
+        "event": st.text(min_size=1, max_size=8).filter(str.strip),
+    },
+    optional={
+        "context": st.fixed_dictionaries({"groupId": st.text(min_size=1, max_size=8)}),
+        "properties": st.just({"a": 1}),
+        "timestamp": instants().filter(lambda value: isinstance(value, str)),
+    },
+)
+messages = st.builds(
+    lambda base, wild: {**base, **wild},
+    ordinary,
+    st.dictionaries(st.sampled_from(sorted(WILD)), st.none(), max_size=2).flatmap(
+        lambda chosen: st.fixed_dictionaries({key: WILD[key] for key in chosen})
+    ),
+)
+
+
+@given(
+    st.lists(messages, min_size=1, max_size=4),
+    st.one_of(st.none(), instants()),
+    st.sampled_from([None, "track"]),
+)
+def test_the_fast_path_gives_the_rows_the_rules_give(
+    batch: list[dict[str, object]], sent_at: object, implied: str | None
+) -> None:
+    """Every message is checked by the general rules alone (a body of unknown size never takes
+    the fast path's shortcut on sizes, and a message without messageId never takes the fast
+    path) and by to_rows; both accept or reject the same batches with the same rows."""
+
+    def general() -> list[tuple[object, ...]] | list[tuple[int | None, str, str]]:
+        problems: list[tracking.Problem] = []
+        found = [
+            tracking._to_row(
+                message,
+                None if implied else index,
+                source_id=7,
+                limits=LIMITS,
+                implied_type=implied,
+                batch_sent_at=sent_at,
+                problems=problems,
+            )
+            for index, message in enumerate(batch)
+        ]
+        if problems:
+            return sorted((p.index, p.field_path, p.reason) for p in problems)
+        return found  # type: ignore[return-value]
+
+    expected = general()
+    small = len(orjson.dumps({"batch": batch}))
+    try:
+        got: object = rows(batch, implied_type=implied, batch_sent_at=sent_at, body_bytes=small)
+    except TrackingRejected as rejected:
+        got = sorted((p.index, p.field_path, p.reason) for p in rejected.problems)
+    assert got == expected

@@ -23,6 +23,7 @@ from hatake.accounts.models import Account
 from hatake.core.settings import Settings
 from hatake.health import snapshots, versions
 from hatake.health.service import day_inputs
+from hatake.lifecycle.matrix import months_completed
 from hatake.lifecycle.segments import CUSTOM_PREFIX
 from hatake.team.models import User
 
@@ -32,15 +33,11 @@ LabelsOf = Callable[[Session, Collection[int], date], dict[int, str]]
 
 
 def tenure_months(start: date | None, day: date) -> int | None:
-    """Whole months from ``start`` to ``day``: a month is complete on the same day of the
-    month, or on the month's last day when it is shorter (Jan 31 → Feb 28 is one month)."""
+    """Whole months from the start to ``day``, counted as the priority matrix counts them;
+    None for an account that has not started by then."""
     if start is None or start > day:
         return None
-    months = (day.year - start.year) * 12 + day.month - start.month
-    month_end = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    if day.day < start.day and day != month_end:
-        months -= 1
-    return months
+    return months_completed(start, day)
 
 
 def attribute_table(

@@ -145,6 +145,7 @@ async def _accept(request: Request, implied_type: str | None) -> Response:
             limits=limits,
             implied_type=implied_type,
             batch_sent_at=sent_at,
+            body_bytes=len(raw),
         )
     except TrackingRejected as rejection:
         return _rejected(request, rejection)
