@@ -1,4 +1,4 @@
-"""Benchmark the priority-matrix page and API at 10,000 accounts (the matrix part of this file).
+"""Benchmark the priority-matrix and segment pages and APIs at 10,000 accounts.
 
     .venv/bin/python benchmarks/matrix_segments.py --home /tmp/bench10k --runs 9
 
@@ -6,6 +6,8 @@
 --score-days 0`; it is copied to a scratch directory first and never modified. The app runs in
 this process (FastAPI's TestClient, signed in as the demo user); each figure is the median of
 ``--runs`` requests after one warm-up, so it is server time plus a negligible in-process hop.
+Two segments are saved and their membership computed for the day first (not timed): one that
+holds about half the accounts and one that holds a few hundred.
 """
 
 from __future__ import annotations
@@ -40,15 +42,31 @@ def main() -> None:
     shutil.copytree(args.home, scratch)
     os.environ["HATAKE_HOME"] = str(scratch)
     os.environ.pop("HATAKE_DATABASE_URL", None)
+    from datetime import date
+
     from fastapi.testclient import TestClient
 
     from hatake.core.db import transaction
+    from hatake.lifecycle import segment_jobs, segment_service
     from hatake.team import service as team_service
     from hatake.web.app import create_app
 
     app = create_app()
-    with transaction(app.state.runtime.sessions) as session:
+    runtime = app.state.runtime
+    with transaction(runtime.sessions) as session:
         _row, token = team_service.create_token(session, name="bench", scopes=["read"])
+        segment_ids = [
+            segment_service.save_segment(
+                session, name=name, definition={"conditions": conditions}, description=None,
+                custom_keys=[],
+            ).id
+            for name, conditions in (
+                ("large", [{"field": "seats", "op": ">=", "value": 10}]),
+                ("small", [{"field": "days_to_renewal", "op": "<=", "value": 14}]),
+            )
+        ]  # fmt: skip
+        refreshed = segment_jobs.refresh_segments(runtime, session, day=date.fromisoformat(AS_OF))
+    sizes = {result.segment_id: result.members for result in refreshed}
     with TestClient(app) as client:
         login = client.get("/login").text
         csrf = login.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
@@ -65,7 +83,17 @@ def main() -> None:
             "cell drill-down (A-d, 100 rows)": _median_ms(
                 client, f"/lifecycle/matrix/cells/A-d?as_of={AS_OF}", args.runs
             ),
+            "segments page": _median_ms(client, "/segments", args.runs),
         }
+        for segment_id in segment_ids:
+            label = f"segment page ({sizes[segment_id]:,} members)"
+            figures[label] = _median_ms(client, f"/segments/{segment_id}", args.runs)
+            figures[f"segment members API ({sizes[segment_id]:,})"] = _median_ms(
+                client, f"/api/v1/segments/{segment_id}/members", args.runs, **api
+            )
+            figures[f"accounts list by segment ({sizes[segment_id]:,})"] = _median_ms(
+                client, f"/accounts?segment={segment_id}", args.runs
+            )
     for name, value in figures.items():
         print(f"{name:34s} median {value:7.1f} ms over {args.runs} runs")
     shutil.rmtree(scratch.parent)

@@ -26,6 +26,7 @@ from hatake.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 CONDITION_ROWS = 5
+MEMBERS_SHOWN = 200
 OPERATOR_LABELS = {
     "=": "=",
     "!=": "≠",
@@ -229,13 +230,14 @@ def _segment_page(
 ) -> Response:
     locale = request_locale(request)
     segment = segment_service.get_segment(session, segment_id)
-    member_ids = segment_service.current_member_ids(session, segment_id)
-    accounts = {
-        account.id: account
-        for account in session.scalars(
-            select(Account).where(Account.id.in_(member_ids)).order_by(Account.name)
-        )
-    } if member_ids else {}  # fmt: skip
+    total = segment_service.member_total(session, segment_id)
+    # The page shows the first members; the accounts list pages through all of them.
+    members = session.scalars(
+        select(Account)
+        .where(Account.id.in_(segment_service.members_now(segment_id)))
+        .order_by(Account.name)
+        .limit(MEMBERS_SHOWN)
+    ).all()
     changes = segment_service.recent_changes(session, segment_id)
     changed_names = dict(
         session.execute(
@@ -258,7 +260,8 @@ def _segment_page(
             "section": "segments",
             "segment": segment,
             "summary": describe(segment.definition, locale),
-            "members": list(accounts.values()),
+            "members": members,
+            "total": total,
             "changes": [
                 (day, kind, account, changed_names.get(account, ""))
                 for day, kind, account in changes
