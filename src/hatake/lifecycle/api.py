@@ -16,7 +16,7 @@ from hatake.accounts.models import Account
 from hatake.core.errors import NotFound
 from hatake.core.pagination import Page, PageRequest, paginate
 from hatake.lifecycle import repository, service
-from hatake.lifecycle.grid import build_grid
+from hatake.lifecycle.grid import Cell, build_grid
 from hatake.lifecycle.models import LifecyclePeriod
 from hatake.lifecycle.stages import is_stuck
 from hatake.web.api import page_query, problems
@@ -162,33 +162,27 @@ def stage_flow(
     ]
 
 
+def _cell_read(cell: Cell) -> CellRead:
+    initiative = cell.initiative
+    author = initiative.author if initiative is not None else None
+    return CellRead(
+        stage=cell.stage,
+        tier=cell.tier,
+        accounts=cell.accounts,
+        initiatives=initiative.body if initiative is not None else None,
+        initiatives_by=author.name if author is not None else None,
+        initiatives_updated_at=initiative.updated_at.isoformat() if initiative else None,
+        open_tasks=len(cell.open_tasks),
+    )
+
+
 @router.get("/lifecycle/grid", summary="Accounts, initiatives and open tasks per stage x tier")
 def stage_tier_grid(
     request: Request, session: DbSession, _token: ReadToken, day: DayQuery = None
 ) -> list[CellRead]:
     state = service.lifecycle_config(session, request.app.state.runtime.settings)
     grid = build_grid(session, day or service.org_today(session), state.config)
-    cells = []
-    for stage in grid.stages:
-        for tier in grid.tiers:
-            cell = grid.cell(stage, tier)
-            initiative = cell.initiative
-            cells.append(
-                CellRead(
-                    stage=stage,
-                    tier=tier,
-                    accounts=cell.accounts,
-                    initiatives=initiative.body if initiative else None,
-                    initiatives_by=initiative.author.name
-                    if initiative and initiative.author
-                    else None,
-                    initiatives_updated_at=initiative.updated_at.isoformat()
-                    if initiative
-                    else None,
-                    open_tasks=len(cell.open_tasks),
-                )
-            )
-    return cells
+    return [_cell_read(grid.cell(stage, tier)) for stage in grid.stages for tier in grid.tiers]
 
 
 @router.put(
@@ -205,18 +199,11 @@ def put_initiative(
     data: InitiativeWrite,
 ) -> CellRead:
     state = service.lifecycle_config(session, request.app.state.runtime.settings)
-    row = service.save_initiative(
+    service.save_initiative(
         session, state.config, stage=stage, tier=tier, body=data.body, author_id=token.user_id
     )
-    cell = build_grid(session, service.org_today(session), state.config).cell(stage, tier)
-    return CellRead(
-        stage=stage,
-        tier=tier,
-        accounts=cell.accounts,
-        initiatives=row.body,
-        initiatives_by=row.author.name if row.author else None,
-        initiatives_updated_at=row.updated_at.isoformat(),
-        open_tasks=len(cell.open_tasks),
+    return _cell_read(
+        build_grid(session, service.org_today(session), state.config).cell(stage, tier)
     )
 
 

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from hatake.accounts import repository as accounts_repository
 from hatake.accounts.models import Account
-from hatake.core.errors import HatakeError, InvalidInput, NotFound
+from hatake.accounts.views import _account  # the account page's own 404
+from hatake.core.errors import HatakeError, InvalidInput
 from hatake.core.i18n import gettext_for
 from hatake.lifecycle import repository, service
 from hatake.lifecycle.grid import build_grid
@@ -125,13 +125,6 @@ def save_initiative(
 
 
 # --- the account page's card ---------------------------------------------------------------
-
-
-def _account(session: Session, account_id: int) -> Account:
-    account = accounts_repository.get_account(session, account_id)
-    if account is None:
-        raise NotFound("No account with id {account_id}.", account_id=account_id)
-    return account
 
 
 def _card(
