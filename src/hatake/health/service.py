@@ -58,19 +58,30 @@ def day_inputs(
     day only. Brings the usage rollups up to date first."""
     time_zone = org_time_zone(session)
     rollups.refresh_rollups(analytics, time_zone)
+    state = facts.read_state(
+        session, start=start, end=end, time_zone=time_zone, custom_keys=custom_keys
+    )
+    return _inputs(analytics, state, start=start, end=end, config=config, custom_keys=custom_keys)
+
+
+def _inputs(
+    analytics: DuckDBBackend,
+    state: facts.StateRows,
+    *,
+    start: date,
+    end: date,
+    config: HealthConfig,
+    custom_keys: list[str],
+) -> DayInputs:
+    """The inputs of [start, end] from rollups already up to date and state rows read for a
+    range that covers it."""
     milestones = [
         compute.Milestone(item.key, event=item.event, users=item.users)
         for item in config.onboarding_milestones
     ]
     usage = compute.usage_features(analytics, start, end, config.key_features, milestones)
-    table = facts.account_day_facts(
-        session,
-        start=start,
-        end=end,
-        time_zone=time_zone,
-        stale_ticket_days=config.stale_ticket_days,
-        custom_keys=custom_keys,
-        usage=usage,
+    table = facts.facts_for_days(
+        state, start=start, end=end, stale_ticket_days=config.stale_ticket_days, usage=usage
     )
     columns = {name: _numpy(table[name]) for name in table.column_names}
     columns["milestones_total"] = np.full(table.num_rows, float(len(milestones)) or np.nan)
@@ -121,25 +132,11 @@ def _score_inputs(inputs: DayInputs, definition: Definition) -> ScoreColumns:
     return score_columns(definition, inputs.attributes, inputs.metrics, inputs.rows)
 
 
-def _checked_inputs(
-    session: Session,
-    analytics: DuckDBBackend,
-    *,
-    start: date,
-    end: date,
-    definition: Definition,
-    settings: Settings,
-) -> DayInputs:
+def _checked_keys(definition: Definition, settings: Settings) -> list[str]:
+    """The custom keys, once the definition is known to name only known metrics."""
     custom_keys = settings.file_config.custom_keys
     validate_metrics(definition, known_metrics(custom_keys))
-    return day_inputs(
-        session,
-        analytics,
-        start=start,
-        end=end,
-        config=settings.file_config.health,
-        custom_keys=custom_keys,
-    )
+    return custom_keys
 
 
 def score_day(
@@ -151,8 +148,13 @@ def score_day(
     settings: Settings,
 ) -> dict[str, ScoreResult]:
     """Every account under contract on ``as_of``, scored with ``definition``."""
-    inputs = _checked_inputs(
-        session, analytics, start=as_of, end=as_of, definition=definition, settings=settings
+    inputs = day_inputs(
+        session,
+        analytics,
+        start=as_of,
+        end=as_of,
+        config=settings.file_config.health,
+        custom_keys=_checked_keys(definition, settings),
     )
     return scores_by_account(inputs, definition)
 
@@ -192,10 +194,18 @@ def refresh_days(
     snapshots, replacing earlier runs of the same days and version. Each pass of
     ``CHUNK_DAYS`` days is stored in one transaction; ``on_progress`` hears how many days
     each pass stored."""
+    custom_keys = _checked_keys(definition, settings)
+    config = settings.file_config.health
+    time_zone = org_time_zone(session)
+    rollups.refresh_rollups(analytics, time_zone)
+    # Read once: every pass computes its days from the same state rows.
+    state = facts.read_state(
+        session, start=start, end=end, time_zone=time_zone, custom_keys=custom_keys
+    )
     refreshed: list[RefreshedDay] = []
     for first, last in _chunks(start, end):
-        inputs = _checked_inputs(
-            session, analytics, start=first, end=last, definition=definition, settings=settings
+        inputs = _inputs(
+            analytics, state, start=first, end=last, config=config, custom_keys=custom_keys
         )
         scored = _score_inputs(inputs, definition)
         days = inputs.table["day"].to_numpy()
