@@ -66,6 +66,9 @@ class FileConfig(BaseModel):
     # Priority-matrix bands; a section that fails the checks is kept as its issues (see
     # lifecycle/matrix_config.py) and the last valid version stays in force.
     matrix: MatrixSetting = MatrixConfig()
+    # Contact cadences per touch tier; checked by hatake.coverage.cadence when used, so an
+    # error names the field instead of stopping every command that reads config.toml.
+    coverage: dict[str, Any] = {}
 
     @property
     def custom_keys(self) -> list[str]:
