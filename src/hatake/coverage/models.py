@@ -32,6 +32,8 @@ class Touchpoint(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     summary: Mapped[str | None] = mapped_column(Text)
     is_meaningful: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The follow-up the CSM promised, logged with the touch (the queue will read it).
+    next_step_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     account: Mapped[Account] = relationship(lazy="raise")
