@@ -8,6 +8,7 @@ import typer
 
 from hatake.core.cli_support import cli_gettext, cli_runtime, console
 from hatake.core.db import transaction
+from hatake.coverage.coverage_cli import coverage
 from hatake.demo.cli import demo
 from hatake.health.cli import backtest, fit, refresh
 from hatake.health.definitions_cli import definition_app
@@ -35,6 +36,7 @@ app.command("backtest")(backtest)
 app.command("fit")(fit)
 app.command("segments")(segments)
 app.command("matrix")(matrix)
+app.command("coverage")(coverage)
 app.command("stages")(stages)
 app.command("tiers")(tiers)
 

@@ -27,6 +27,8 @@ from hatake.core.i18n import gettext_for
 from hatake.core.runtime import open_runtime
 from hatake.core.settings import Settings
 from hatake.coverage import api as coverage_api
+from hatake.coverage import coverage_api as coverage_report_api
+from hatake.coverage import coverage_views, touch_views
 from hatake.health import api as health_api
 from hatake.health import definitions_api, definitions_views, evaluation_api, evaluation_views
 from hatake.health import scores_api as health_scores_api
@@ -141,6 +143,8 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
     app.include_router(imports_views.router)
     app.include_router(segment_views.router)
     app.include_router(matrix_views.router)
+    app.include_router(coverage_views.router)
+    app.include_router(touch_views.router)
     app.include_router(lifecycle_views.router)
     app.include_router(definitions_views.router)
     app.include_router(evaluation_views.router)
@@ -148,6 +152,7 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
     app.include_router(usage_api.router)
     app.include_router(accounts_api.router)
     app.include_router(coverage_api.router)
+    app.include_router(coverage_report_api.router)
     app.include_router(support_api.router)
     app.include_router(voc_api.router)
     app.include_router(health_scores_api.router)
