@@ -35,15 +35,19 @@ DayQuery = Annotated[
 class PeriodRead(BaseModel):
     account_external_id: str = Field(examples=["ACC-0001"])
     value: str = Field(description="Stage key or tier", examples=["onboarding"])
-    entered_on: date
-    days: int = Field(description="Days in the stage or tier on the asked day")
-    stuck: bool = Field(description="Longer in the stage than its expected_days (stages only)")
+    entered_on: date = Field(examples=["2026-10-01"])
+    days: int = Field(description="Days in the stage or tier on the asked day", examples=[50])
+    stuck: bool = Field(
+        description="Longer in the stage than its expected_days (stages only)", examples=[False]
+    )
 
 
 class FlowRead(BaseModel):
-    from_stage: str | None = Field(description="null: the account had no stage before")
-    to_stage: str
-    accounts: int
+    from_stage: str | None = Field(
+        description="null: the account had no stage before", examples=["onboarding"]
+    )
+    to_stage: str = Field(examples=["adoption"])
+    accounts: int = Field(examples=[12])
 
 
 class CellRead(BaseModel):
@@ -76,16 +80,23 @@ class AccountLifecycleRead(BaseModel):
 
 
 class TickWrite(BaseModel):
-    reached_on: date = Field(description="The day the milestone was reached")
+    reached_on: date = Field(
+        description="The day the milestone was reached", examples=["2026-11-20"]
+    )
 
 
 class OverrideWrite(BaseModel):
-    tier: Tier
-    reason: str = Field(min_length=1, max_length=service.REASON_LIMIT)
+    tier: Tier = Field(examples=["high_touch"])
+    reason: str = Field(
+        min_length=1, max_length=service.REASON_LIMIT, examples=["親会社と一括契約の予定"]
+    )
 
 
 class InitiativeWrite(BaseModel):
-    body: str = Field(max_length=service.INITIATIVE_LIMIT)
+    body: str = Field(
+        max_length=service.INITIATIVE_LIMIT,
+        examples=["導入ウェビナー（毎週水曜）に招待し、初回ログインを電話で確認"],
+    )
 
 
 def _account(session: Session, external_id: str) -> Account:
