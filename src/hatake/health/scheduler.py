@@ -13,6 +13,7 @@ from hatake.core.runtime import Runtime
 from hatake.health import versions
 from hatake.health.service import RefreshedDay, org_time_zone, refresh_day
 from hatake.lifecycle import segment_jobs
+from hatake.lifecycle import service as lifecycle_service
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +21,8 @@ log = logging.getLogger(__name__)
 class ScoreRefresher:
     """Scores every account for today at start-up, then every ``interval_seconds``; each run
     first brings the usage rollups up to date with the events drained since the last one
-    (incrementally), so new events show in the scores within one interval, and then recomputes
-    segment membership for the day."""
+    (incrementally), so new events show in the scores within one interval; then it records
+    lifecycle stages and tiers and recomputes segment membership for the day."""
 
     def __init__(self, runtime: Runtime, interval_seconds: float) -> None:
         self.runtime = runtime
@@ -40,7 +41,12 @@ class ScoreRefresher:
                 definition=versions.active_definition(session),
                 settings=self.runtime.settings,
             )
-        # Segments filter on the grades just stored, so they follow in their own transaction.
+        # Each step commits on its own, so a failure in a later one keeps the scores. Stages and
+        # tiers come before segments, which filter on them and on the grades just stored.
+        with self.runtime.analytics_lock, transaction(self.runtime.sessions) as session:
+            lifecycle_service.refresh_stages(
+                session, self.runtime.analytics(), day, settings=self.runtime.settings
+            )
         with transaction(self.runtime.sessions) as session:
             segment_jobs.refresh_segments(self.runtime, session, day=day)
         return refreshed
