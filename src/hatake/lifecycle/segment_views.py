@@ -17,9 +17,12 @@ from starlette.datastructures import FormData
 from hatake.accounts.models import Account
 from hatake.core.errors import Forbidden, HatakeError, InvalidInput
 from hatake.core.i18n import gettext_for
+from hatake.health import versions
 from hatake.health.service import org_time_zone
 from hatake.lifecycle import segment_jobs, segment_service
+from hatake.lifecycle import service as lifecycle_service
 from hatake.lifecycle.segments import FIELDS, NUMBER_OPS, TEXT_OPS, field_of
+from hatake.lifecycle.tiers import TIER_ORDER
 from hatake.team.models import User
 from hatake.web.deps import CsrfChecked, CurrentUser, DbSession, get_runtime, request_locale
 from hatake.web.templating import render
@@ -121,10 +124,18 @@ def describe(definition: dict[str, Any], locale: str) -> str:
     return joiner.join(parts)
 
 
-def _editor_context(request: Request) -> dict[str, Any]:
+def _editor_context(request: Request, session: Session) -> dict[str, Any]:
     locale = request_locale(request)
     custom = [f"custom.{key}" for key in _custom_keys(request)]
+    lifecycle = lifecycle_service.lifecycle_config(session, get_runtime(request).settings)
     return {
+        # The values text fields take, so nobody has to guess "high_touch" or "at_risk".
+        "known_values": {
+            "grade": [grade.key for grade in versions.active_definition(session).grades],
+            "stage": [stage.key for stage in lifecycle.config.stages],
+            "tier": list(TIER_ORDER),
+            "status": ["active", "churned"],
+        },
         "fields": [(f.name, f.label_ja if locale == "ja" else f.label_en) for f in FIELDS.values()]
         + [(name, name) for name in custom],
         "operators": [(op, OPERATOR_LABELS[op]) for op in dict.fromkeys(NUMBER_OPS + TEXT_OPS)],
@@ -168,7 +179,7 @@ def _list_page(
             "form": form_values or {"name": "", "description": "", "match": "all"},
             "rows": _rows(form_values.get("definition") if form_values else None),
             "error": error,
-            **_editor_context(request),
+            **_editor_context(request, session),
         },
         status_code=status_code,
     )
@@ -276,7 +287,7 @@ def _segment_page(
             "form": current,
             "rows": _rows(current.get("definition")),
             "error": error,
-            **_editor_context(request),
+            **_editor_context(request, session),
         },
         status_code=status_code,
     )
