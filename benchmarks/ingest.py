@@ -8,8 +8,10 @@ sends each request with fresh message ids from a Lua script, so nothing is dedup
 Each run measures, against the same wrk settings:
 
 * floor: a bare FastAPI endpoint on the same uvicorn that only parses the batch;
-* hatake: `hatake serve` on a demo home (the 500-account demo, with its scheduled refresh and
-  the drain into DuckDB running), answering only once the batch is committed to the buffer.
+* hatake: `hatake serve` on a demo home (the 500-account demo) with the drain into DuckDB
+  running, answering only once the batch is committed to the buffer. The scheduled score
+  refresh is off unless `--refresh-minutes` is given: it is not ingestion, and its work shares
+  the same interpreter lock (run with `--refresh-minutes 1` to see its effect).
 
 After each hatake run the script waits for the drain and checks that the analytics store holds
 exactly the acknowledged events: none lost, none twice.
@@ -200,11 +202,14 @@ def measure_floor(wrk: str, seconds: int, script: Path, scratch: Path) -> WrkRes
         server.wait()
 
 
-def measure_hatake(wrk: str, seconds: int, script: Path, demo: Path, scratch: Path) -> WrkResult:
+def measure_hatake(
+    wrk: str, seconds: int, script: Path, demo: Path, scratch: Path, refresh_minutes: float
+) -> WrkResult:
     home = scratch / "home"
     shutil.rmtree(home, ignore_errors=True)
     shutil.copytree(demo, home)
     env = _env(home)
+    env["HATAKE_REFRESH_INTERVAL_MINUTES"] = str(refresh_minutes)
     key = subprocess.run(
         [_bin("hatake"), "source", "create", f"bench-{uuid.uuid4().hex[:6]}"],
         env=env,
@@ -261,6 +266,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--home", type=Path, help="A demo HATAKE_HOME to copy for each run")
+    parser.add_argument(
+        "--refresh-minutes", type=float, default=0, help="Scheduled refresh interval (0: off)"
+    )
     options = parser.parse_args()
     wrk = _ensure_wrk()
     with tempfile.TemporaryDirectory(prefix="hatake-ingest-") as directory:
@@ -277,7 +285,9 @@ def main() -> None:
         for number in range(options.runs):
             floors.append(measure_floor(wrk, options.seconds, script, scratch))
             print(f"run {number + 1} floor: {floors[-1]}")
-            runs.append(measure_hatake(wrk, options.seconds, script, demo, scratch))
+            runs.append(
+                measure_hatake(wrk, options.seconds, script, demo, scratch, options.refresh_minutes)
+            )
             print(f"run {number + 1} hatake: {runs[-1]}")
 
     def median(values: list[float]) -> float:
