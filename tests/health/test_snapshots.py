@@ -136,3 +136,14 @@ def test_a_store_with_one_row_per_factor_is_packed_on_first_use(analytics: DuckD
     )  # fmt: skip
     after = snapshots.factor_scores(analytics).to_pyarrow().to_pylist()
     assert sorted(after, key=_key) == sorted(expected, key=_key)
+
+
+@pytest.mark.parametrize("factors", [1, 18, 64, 70])
+def test_scores_with_the_same_missing_factors_share_a_pattern(factors: int) -> None:
+    generator = np.random.default_rng(factors)
+    missing = generator.random((2000, factors)) < 3 / factors
+    first, inverse = snapshots._same_rows(missing)
+    distinct, first_seen = np.unique(missing, axis=0, return_index=True)
+    assert len(first) == len(distinct)
+    assert sorted(first) == sorted(first_seen)
+    assert (missing == missing[first[inverse]]).all()
