@@ -11,6 +11,7 @@ the API and the CLI all run) several times and prints the median.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import time
@@ -19,13 +20,14 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from hatake.accounts.models import Account
+from hatake.core import migrate
 from hatake.core.db import make_engine
 from hatake.core.settings import Settings
-from hatake.coverage import coverage_repository, coverage_service
+from hatake.coverage import coverage_repository
 from hatake.coverage.models import CHANNELS, Touchpoint
-from hatake.lifecycle import matrix_service
 
 SOURCE, COPY = Path("/tmp/bench10k"), Path("/tmp/bench10k-coverage")
 TOUCHPOINTS = 500_000
@@ -37,12 +39,8 @@ def prepare() -> Settings:
         shutil.copytree(SOURCE, COPY)
     settings = Settings(home=COPY)
     engine = make_engine(settings.state_url)
-    from hatake.core import migrate
-
     migrate.upgrade(engine)
     with engine.begin() as connection:
-        from sqlalchemy.orm import Session
-
         session = Session(bind=connection)
         have = coverage_repository.count_touchpoints(session)
         missing = TOUCHPOINTS - have
@@ -68,33 +66,53 @@ def prepare() -> Settings:
     return settings
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
-    settings = prepare()
-    engine = make_engine(settings.state_url)
-    from sqlalchemy.orm import Session
-
+def _median_ms(client, path: str, runs: int, **kwargs) -> float:  # type: ignore[no-untyped-def]
+    client.get(path, **kwargs).raise_for_status()  # warm-up: first queries, template compile
     timings = []
     for _ in range(runs):
-        with Session(engine) as session:
-            begun = time.perf_counter()
-            report = coverage_service.build_report(
-                session,
-                day=DAY,
-                cadences=coverage_service.cadence_config(settings),
-                matrix_config=matrix_service.current_state(session, settings).config,
-            )
-            timings.append(time.perf_counter() - begun)
-            session.rollback()
-    with Session(engine) as session:
-        count = coverage_repository.count_touchpoints(session)
-    print(
-        f"coverage report: {report.overall.total} accounts under contract, {count} touchpoints, "
-        f"median {statistics.median(timings) * 1000:.0f} ms over {runs} runs "
-        f"(min {min(timings) * 1000:.0f}, max {max(timings) * 1000:.0f})"
-    )
+        started = time.perf_counter()
+        client.get(path, **kwargs).raise_for_status()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=9)
+    runs = parser.parse_args().runs
+    settings = prepare()
+    os.environ["HATAKE_HOME"] = str(settings.home)
+    os.environ.pop("HATAKE_DATABASE_URL", None)
+    from fastapi.testclient import TestClient
+
+    from hatake.core.db import transaction
+    from hatake.team import service as team_service
+    from hatake.web.app import create_app
+
+    app = create_app()
+    runtime = app.state.runtime
+    with transaction(runtime.sessions) as session:
+        _row, token = team_service.create_token(session, name="bench", scopes=["read"])
+        touchpoints = coverage_repository.count_touchpoints(session)
+    day = DAY.isoformat()
+    with TestClient(app) as client:
+        login = client.get("/login").text
+        csrf = login.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        client.post(
+            "/login",
+            data={"email": "demo@hatake.example", "password": "hatake-demo", "csrf_token": csrf},
+        )
+        api = {"headers": {"authorization": f"Bearer {token}"}}
+        figures = {
+            "coverage page": _median_ms(client, f"/coverage?as_of={day}", runs),
+            "cells and stages (loaded after)": _median_ms(
+                client, f"/coverage/cells?as_of={day}", runs
+            ),
+            "coverage API": _median_ms(client, f"/api/v1/coverage?as_of={day}", runs, **api),
+        }
+    print(f"{touchpoints:,} touchpoints, as of {day}")
+    for name, value in figures.items():
+        print(f"{name:34s} median {value:7.1f} ms over {runs} runs")
 
 
 if __name__ == "__main__":

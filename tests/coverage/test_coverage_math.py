@@ -13,9 +13,10 @@ from hatake.coverage.cadence import CoverageConfigError, parse_cadence_config
 from hatake.coverage.coverage import (
     AccountCoverage,
     Share,
-    breakdown,
+    covered_mask,
+    grouped,
     is_covered,
-    share,
+    last_touch_days,
     trend,
     uncovered,
     week_ends,
@@ -42,34 +43,45 @@ def test_days_since_and_overdue() -> None:
 
 
 def test_breakdown_per_csm_and_tier() -> None:
-    owners = {1: "Sato", 2: "Sato", 3: "Suzuki", 4: "Suzuki", 5: None}
-    tiers = {1: "high_touch", 2: "low_touch", 3: "high_touch", 4: "tech_touch", 5: None}
-    since = {1: 14, 2: 46, 3: 15, 4: 90, 5: None}
+    owners = ["Sato", "Sato", "Suzuki", "Suzuki", None]
+    tiers = ["high_touch", "low_touch", "high_touch", "tech_touch", None]
+    since = [14, 46, 15, 90, None]
     cadence = {"high_touch": 14, "low_touch": 45, "tech_touch": 90, None: 30}
-    lines = [
-        AccountCoverage(
-            account_id=account,
-            cadence_days=cadence[tiers[account]],
-            last_touch=None if days is None else DAY - timedelta(days=days),
-            day=DAY,
-        )
-        for account, days in since.items()
-    ]
+    last = np.array(
+        [-1 if days is None else (DAY - timedelta(days=days)).toordinal() for days in since]
+    )
+    cadences = np.array([cadence[tier] for tier in tiers])
+    everyone = np.ones(5, dtype=bool)
+    covered = covered_mask(DAY, last, cadences, everyone)
     # covered: 1 (14 <= 14) and 4 (90 <= 90); not: 2 (46 > 45), 3 (15 > 14), 5 (never)
-    assert share(lines) == Share(2, 5)
-    assert share(lines).ratio == pytest.approx(0.4)
-    assert breakdown(lines, lambda line: owners[line.account_id]) == {
+    assert covered.tolist() == [True, False, False, True, False]
+    assert [
+        is_covered(None if d is None else DAY - timedelta(days=d), DAY, cadence[t])
+        for d, t in zip(since, tiers, strict=True)
+    ] == covered.tolist()
+    assert grouped(covered, everyone, owners) == {
         "Sato": Share(1, 2),
         "Suzuki": Share(1, 2),
         None: Share(0, 1),
     }
-    assert breakdown(lines, lambda line: tiers[line.account_id]) == {
+    assert grouped(covered, everyone, tiers) == {
         "high_touch": Share(1, 2),
         "low_touch": Share(0, 1),
         "tech_touch": Share(1, 1),
         None: Share(0, 1),
     }
-    # never touched first, then the most overdue: 3 is 1 day over, 2 is 1 day over (by id)
+    # an account that does not count that day leaves its group (and an emptied group goes)
+    assert "tech_touch" not in grouped(covered, np.array([1, 1, 1, 0, 1], bool), tiers)
+    lines = [
+        AccountCoverage(
+            account_id=number,
+            cadence_days=cadence[tiers[number - 1]],
+            last_touch=None if days is None else DAY - timedelta(days=days),
+            day=DAY,
+        )
+        for number, days in enumerate(since, start=1)
+    ]
+    # never touched first, then the most overdue: 2 and 3 are both 1 day over (by id)
     assert [line.account_id for line in uncovered(lines)] == [5, 2, 3]
 
 
@@ -81,17 +93,18 @@ def test_trend_counts_churned_accounts_only_while_under_contract() -> None:
     # account 2: never touched
     touch_accounts = np.array([0, 1])
     touch_days = np.array([date(2026, 11, 2).toordinal(), date(2026, 11, 20).toordinal()])
+    last = last_touch_days(days, touch_accounts, touch_days, 3)
+    nov2 = date(2026, 11, 2).toordinal()
+    assert last.tolist() == [[nov2, -1, -1], [nov2, -1, -1], [nov2, touch_days[1], -1]]
     active = np.array([[True, True, True], [True, False, True], [True, False, True]])
     cadences = np.full((3, 3), 14)
-    shares = trend(days, touch_accounts, touch_days, active, cadences)
-    assert shares == [Share(1, 3), Share(1, 2), Share(0, 2)]
+    assert trend(days, last, active, cadences) == [Share(1, 3), Share(1, 2), Share(0, 2)]
 
 
 def test_empty_book_has_no_ratio() -> None:
-    assert share([]).ratio is None
-    assert trend([DAY], np.array([]), np.array([]), np.zeros((1, 0), bool), np.zeros((1, 0))) == [
-        Share(0, 0)
-    ]
+    assert Share(0, 0).ratio is None
+    last = last_touch_days([DAY], np.array([]), np.array([]), 0)
+    assert trend([DAY], last, np.zeros((1, 0), bool), np.zeros((1, 0))) == [Share(0, 0)]
 
 
 touches = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 120), st.booleans()), max_size=30)
@@ -111,14 +124,16 @@ def test_coverage_is_a_share_and_a_touch_never_lowers_it(
     meaningful = [(account, offset) for account, offset, counts in touches if counts]
 
     def run(rows: list[tuple[int, int]]) -> list[Share]:
-        return trend(
+        last = last_touch_days(
             days,
             np.array([account for account, _ in rows], dtype=np.int64),
             np.array(
                 [(start + timedelta(days=offset)).toordinal() for _, offset in rows], dtype=np.int64
             ),
-            np.tile(np.array(mask), (len(days), 1)),
-            np.full((len(days), 5), cadence),
+            5,
+        )
+        return trend(
+            days, last, np.tile(np.array(mask), (len(days), 1)), np.full((len(days), 5), cadence)
         )
 
     before, after = run(meaningful), run([*meaningful, extra])

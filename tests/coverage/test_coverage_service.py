@@ -56,7 +56,7 @@ def _build(session: Session) -> dict[str, int]:
 
 
 def _report(session: Session, day: date = DAY) -> service.CoverageReport:
-    return service.build_report(session, day=day, cadences=CADENCES, matrix_config=MatrixConfig())
+    return service.build_report(session, day=day, cadences=CADENCES)
 
 
 def test_boundary_churn_and_breakdowns(session: Session) -> None:
@@ -65,6 +65,9 @@ def test_boundary_churn_and_breakdowns(session: Session) -> None:
     assert report.overall == Share(1, 3)
     assert report.by_owner == {"佐藤": Share(1, 2), "鈴木": Share(0, 1)}
     assert report.by_tier == {None: Share(1, 3)}
+    groups = service.cells_and_stages(session, report, MatrixConfig())
+    assert groups.by_stage == {None: Share(1, 3)}  # no stages recorded
+    assert sum(value.total for value in groups.by_cell.values()) == 3
     [(first, _first_share), *_, (last, last_share)] = report.trend
     assert (first, last) == (date(2026, 9, 7), DAY)
     assert last_share == report.overall  # the trend's last point is the day itself

@@ -8,7 +8,7 @@ the day count, so an account that churned leaves the denominator from its churn 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
@@ -24,7 +24,7 @@ def is_covered(last_touch: date | None, day: date, cadence_days: int) -> bool:
     return last_touch is not None and last_touch <= day and (day - last_touch).days <= cadence_days
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AccountCoverage:
     account_id: int
     cadence_days: int
@@ -46,7 +46,7 @@ class AccountCoverage:
         return None if since is None else max(0, since - self.cadence_days)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Share:
     covered: int
     total: int
@@ -56,22 +56,26 @@ class Share:
         return None if self.total == 0 else self.covered / self.total
 
 
-def share(lines: Iterable[AccountCoverage]) -> Share:
-    covered = total = 0
-    for line in lines:
-        total += 1
-        covered += line.covered
-    return Share(covered, total)
+def covered_mask(
+    day: date, last_days: np.ndarray, cadences: np.ndarray, active: np.ndarray
+) -> np.ndarray:
+    """``is_covered`` for many accounts at once: last touch days as ``date.toordinal()``
+    (-1: none on or before ``day``), each account's cadence, and whether it counts that day."""
+    return active & (last_days >= 0) & (day.toordinal() - last_days <= cadences)
 
 
-def breakdown(
-    lines: Iterable[AccountCoverage], key: Callable[[AccountCoverage], Key]
-) -> dict[Key, Share]:
-    """Coverage per group (CSM, tier, matrix cell, stage)."""
-    groups: dict[Key, list[AccountCoverage]] = {}
-    for line in lines:
-        groups.setdefault(key(line), []).append(line)
-    return {group: share(members) for group, members in groups.items()}
+def grouped(covered: np.ndarray, active: np.ndarray, keys: Sequence[Key]) -> dict[Key, Share]:
+    """Coverage per group (CSM, tier, matrix cell, stage); ``keys`` holds each account's group,
+    only accounts that count (``active``) are in the result."""
+    codes: dict[Key, int] = {}
+    index = np.array([codes.setdefault(key, len(codes)) for key in keys], dtype=np.int64)
+    totals = np.bincount(index[active], minlength=len(codes))
+    hits = np.bincount(index[covered & active], minlength=len(codes))
+    return {
+        key: Share(int(hits[code]), int(totals[code]))
+        for key, code in codes.items()
+        if totals[code]
+    }
 
 
 def uncovered(lines: Iterable[AccountCoverage]) -> list[AccountCoverage]:
@@ -92,37 +96,37 @@ def week_ends(day: date, weeks: int = TREND_WEEKS) -> list[date]:
     return [day - timedelta(days=7 * back) for back in range(weeks - 1, -1, -1)]
 
 
-def trend(
-    days: Sequence[date],
-    touch_accounts: np.ndarray,
-    touch_days: np.ndarray,
-    active: np.ndarray,
-    cadences: np.ndarray,
-) -> list[Share]:
-    """Coverage on each of ``days`` for accounts numbered 0..n-1.
+def last_touch_days(
+    days: Sequence[date], touch_accounts: np.ndarray, touch_days: np.ndarray, n: int
+) -> np.ndarray:
+    """(len(days), n): each account's last touch day on or before each day, -1 for none.
 
-    ``touch_accounts``/``touch_days``: one entry per meaningful touch (account number, day as
-    ``date.toordinal()``); ``active`` and ``cadences`` are (len(days), n) arrays. Each account's
-    last touch on or before a day is found for all accounts at once by a binary search over
-    (account, day) keys, so twelve days cost twelve vectorised searches rather than queries.
+    ``touch_accounts``/``touch_days``: one entry per meaningful touch (account number 0..n-1,
+    day as ``date.toordinal()``). The last touch of every account is found at once by a binary
+    search over sorted (account, day) keys, so twelve days cost twelve vectorised searches
+    rather than twelve queries.
     """
-    n = active.shape[1] if active.ndim == 2 else 0
     scale = np.int64(1 << 22)  # above any day ordinal up to the year 11000
     keys = np.sort(touch_accounts.astype(np.int64) * scale + touch_days.astype(np.int64))
     accounts = np.arange(n, dtype=np.int64)
-    shares: list[Share] = []
-    for index, day in enumerate(days):
-        probe = accounts * scale + day.toordinal()
-        position = np.searchsorted(keys, probe, side="right") - 1
-        found = position >= 0
-        last = keys[np.maximum(position, 0)] if len(keys) else np.full(n, -1, dtype=np.int64)
-        last = np.where(found, last, -1)
-        found &= (last // scale) == accounts
-        since = day.toordinal() - (last % scale)
-        covered = found & (since <= cadences[index]) & active[index]
-        shares.append(Share(int(covered.sum()), int(active[index].sum())))
+    result = np.full((len(days), n), -1, dtype=np.int64)
+    if not len(keys):
+        return result
+    for row, day in enumerate(days):
+        position = np.searchsorted(keys, accounts * scale + day.toordinal(), side="right") - 1
+        last = keys[np.maximum(position, 0)]
+        found = (position >= 0) & (last // scale == accounts)
+        result[row] = np.where(found, last % scale, -1)
+    return result
+
+
+def trend(
+    days: Sequence[date], last_days: np.ndarray, active: np.ndarray, cadences: np.ndarray
+) -> list[Share]:
+    """Coverage on each of ``days``; arrays are (len(days), accounts) as from
+    ``last_touch_days``, with whether each account counts that day and its cadence."""
+    shares = []
+    for row, day in enumerate(days):
+        covered = covered_mask(day, last_days[row], cadences[row], active[row])
+        shares.append(Share(int(covered.sum()), int(active[row].sum())))
     return shares
-
-
-def ratios(shares: Mapping[Key, Share]) -> dict[Key, float | None]:
-    return {key: value.ratio for key, value in shares.items()}

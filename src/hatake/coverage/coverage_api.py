@@ -82,11 +82,10 @@ def get_coverage(
     covered (most overdue first)."""
     settings = request.app.state.runtime.settings
     report = service.build_report(
-        session,
-        day=as_of or org_today(session),
-        cadences=service.cadence_config(settings),
-        matrix_config=matrix_service.current_state(session, settings).config,
+        session, day=as_of or org_today(session), cadences=service.cadence_config(settings)
     )
+    matrix_config = matrix_service.current_state(session, settings).config
+    groups = service.cells_and_stages(session, report, matrix_config)
     return CoverageRead(
         as_of=report.as_of,
         target=report.target,
@@ -97,8 +96,8 @@ def get_coverage(
         default_cadence_days=report.cadences.default_days,
         by_owner=_shares(report.by_owner),
         by_tier=_shares(report.by_tier),
-        by_cell=_shares(report.by_cell),
-        by_stage=_shares(report.by_stage),
+        by_cell=_shares(groups.by_cell),
+        by_stage=_shares(groups.by_stage),
         trend=[
             TrendPoint(week_ending=day, covered=s.covered, accounts=s.total, coverage=s.ratio)
             for day, s in report.trend

@@ -13,7 +13,6 @@ from hatake.core.db import transaction
 from hatake.coverage import coverage_service as service
 from hatake.coverage.coverage import Share
 from hatake.health.sentiment import org_today
-from hatake.lifecycle import matrix_service
 
 
 def _pct(value: Share) -> str:
@@ -40,7 +39,6 @@ def coverage(
             session,
             day=day or org_today(session),
             cadences=service.cadence_config(runtime.settings),
-            matrix_config=matrix_service.current_state(session, runtime.settings).config,
         )
     console.print(
         _("Contact coverage on {date}: {share} ({covered} of {total}); target 100%").format(

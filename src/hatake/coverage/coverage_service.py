@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
@@ -21,8 +22,9 @@ from hatake.coverage.coverage import (
     TARGET,
     AccountCoverage,
     Share,
-    breakdown,
-    share,
+    covered_mask,
+    grouped,
+    last_touch_days,
     trend,
     uncovered,
     week_ends,
@@ -56,89 +58,115 @@ class UncoveredAccount:
 @dataclass(frozen=True)
 class CoverageReport:
     as_of: date
+    account_ids: list[int]  # the accounts under contract on as_of
+    covered: np.ndarray  # whether each of them is covered
+    tiers: dict[int, str]
     overall: Share
     by_owner: dict[str | None, Share]
     by_tier: dict[str | None, Share]
-    by_cell: dict[str | None, Share]
-    by_stage: dict[str | None, Share]
     trend: list[tuple[date, Share]]
     uncovered: list[UncoveredAccount]
     cadences: CadenceConfig
     target: float = TARGET
 
 
+@dataclass(frozen=True)
+class CellsAndStages:
+    by_cell: dict[str | None, Share]
+    by_stage: dict[str | None, Share]
+
+
 def _day_start(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, zone)
 
 
-def _active(
-    days: Sequence[date], account_index: np.ndarray, starts: np.ndarray, ends: np.ndarray, n: int
+def _running(
+    days: Sequence[date], rows: list[Any], account_ids: np.ndarray, *, start: int, end: int
 ) -> np.ndarray:
-    # (days, accounts): under contract on that day through any of its terms (start <= day < end).
-    active = np.zeros((len(days), n), dtype=bool)
-    for row, day in enumerate(days):
-        running = (starts <= day.toordinal()) & (ends > day.toordinal())
-        active[row] = np.bincount(account_index[running], minlength=n) > 0
-    return active
+    """(days, accounts): the row index running on each day (start <= day < end), -1 for none.
+    Used for contract terms (any running term) and tier periods (the one recorded)."""
+    found = np.full((len(days), len(account_ids)), -1, dtype=np.int64)
+    if not rows or not len(account_ids):
+        return found
+    row_accounts = np.array([row[0] for row in rows], dtype=np.int64)
+    owners = np.minimum(np.searchsorted(account_ids, row_accounts), len(account_ids) - 1)
+    known = account_ids[owners] == row_accounts
+    starts = np.array([row[start].toordinal() for row in rows], dtype=np.int64)
+    ends = np.array(
+        [row[end].toordinal() if row[end] else date.max.toordinal() for row in rows],
+        dtype=np.int64,
+    )
+    for index, day in enumerate(days):
+        on = known & (starts <= day.toordinal()) & (ends > day.toordinal())
+        found[index, owners[on]] = np.flatnonzero(on)
+    return found
 
 
-def build_report(
-    session: Session, *, day: date, cadences: CadenceConfig, matrix_config: MatrixConfig
-) -> CoverageReport:
+def build_report(session: Session, *, day: date, cadences: CadenceConfig) -> CoverageReport:
+    """Coverage on ``day`` with the per-CSM and per-tier breakdowns, the 12-week trend and the
+    accounts not covered: five set-based reads, the rest NumPy (see coverage.py)."""
     zone_name = org_time_zone(session)
     zone = ZoneInfo(zone_name)
     days = week_ends(day)
     terms = repository.terms_between(session, days[0], day)
     account_ids = np.array(sorted({row.account_id for row in terms}), dtype=np.int64)
     n = len(account_ids)
-    term_accounts = np.searchsorted(account_ids, [row.account_id for row in terms])
-    starts = np.array([row.start_date.toordinal() for row in terms], dtype=np.int64)
-    ends = np.array(
-        [row.end_date.toordinal() if row.end_date else date.max.toordinal() for row in terms],
-        dtype=np.int64,
-    )
-    active = _active(days, term_accounts.astype(np.int64), starts, ends, n)
-    ids = account_ids.tolist()
+    active = _running(days, terms, account_ids, start=1, end=2) >= 0
 
     # Tiers can change over twelve weeks; each week end uses the tier recorded that day.
-    tiers_by_day = [tier_of(session, ids, week_end) for week_end in days]
-    cadence_grid = np.array(
-        [[cadences.cadence_for(tiers.get(account)) for account in ids] for tiers in tiers_by_day],
-        dtype=np.int64,
-    ).reshape(len(days), n)
+    periods = repository.tier_periods_between(session, days[0], day)
+    tier_rows = _running(days, periods, account_ids, start=2, end=3)
+    period_cadences = [cadences.default_days] + [cadences.cadence_for(p.value) for p in periods]
+    cadence_grid = np.array(period_cadences, dtype=np.int64)[tier_rows + 1]
 
-    # The trend needs touches from (first week end - longest cadence) on: older ones cover none.
-    longest = max([cadences.default_days, *cadences.cadences.values()])
-    since = _day_start(days[0] - timedelta(days=longest), zone)
+    # Touches older than (first week end - longest cadence in force) cover no week end.
+    longest = int(cadence_grid.max()) if n else cadences.default_days
     until = _day_start(day + timedelta(days=1), zone)
-    touch_accounts, moments = repository.meaningful_touch_moments(session, since, until)
+    window_start = _day_start(days[0] - timedelta(days=longest), zone)
+    touch_accounts, moments = repository.meaningful_touch_moments(session, window_start, until)
     known = np.isin(touch_accounts, account_ids)
-    touch_index = np.searchsorted(account_ids, touch_accounts[known])
-    touch_days = (
-        local_days(moments[known], zone_name).astype(np.int64) + date(1970, 1, 1).toordinal()
+    epoch = date(1970, 1, 1).toordinal()
+    last_grid = last_touch_days(
+        days,
+        np.searchsorted(account_ids, touch_accounts[known]),
+        local_days(moments[known], zone_name).astype(np.int64) + epoch,
+        n,
     )
-    shares = trend(days, touch_index, touch_days, active, cadence_grid)
+    shares = trend(days, last_grid, active, cadence_grid)
 
-    # The day itself: the real last touch, however old, for "days since" of the uncovered.
-    current = [account for account, on in zip(ids, active[-1], strict=True) if on]
-    # Every account at once: an IN list of thousands of ids costs more than the rows it saves.
-    last = matrix_repository.last_touches(session, until)
-    tiers = tiers_by_day[-1]
+    # The day itself, for the accounts under contract on it.
+    on = active[-1]
+    current = account_ids[on]
+    last_days, day_cadences = last_grid[-1][on], cadence_grid[-1][on]
+    covered = covered_mask(day, last_days, day_cadences, np.ones(len(current), dtype=bool))
+    tiers = {
+        int(account): periods[row].value
+        for account, row in zip(current, tier_rows[-1][on], strict=True)
+        if row >= 0
+    }
+    info = {row.id: row for row in repository.accounts_with_owner(session)}
+    ids = current.tolist()
+    # "Days since" of an account touched only before the window: its last touch, looked up
+    # for those accounts alone (a touch that old covers no cadence).
+    older = repository.last_touches_before(
+        session, window_start, [ids[i] for i in np.flatnonzero(last_days < 0)]
+    )
     lines = [
         AccountCoverage(
             account_id=account,
-            cadence_days=cadences.cadence_for(tiers.get(account)),
-            last_touch=last[account].astimezone(zone).date() if account in last else None,
+            cadence_days=int(day_cadences[i]),
+            last_touch=(
+                date.fromordinal(int(last_days[i]))
+                if last_days[i] >= 0
+                else older[account].astimezone(zone).date()
+                if account in older
+                else None
+            ),
             day=day,
         )
-        for account in current
+        for i in np.flatnonzero(~covered).tolist()
+        for account in (ids[i],)
     ]
-    info = {row.id: row for row in repository.accounts_with_owner(session, current)}
-    cells = {
-        row.id: f"{row.id_band}-{row.tenure_band}"
-        for row in matrix_repository.account_lines(session, day, matrix_config, current)
-    }
-    stages = stage_of(session, current, day)
     missing = [
         UncoveredAccount(
             account_id=line.account_id,
@@ -153,16 +181,36 @@ def build_report(
         )
         for line in uncovered(lines)
     ]
+    everyone = np.ones(len(ids), dtype=bool)
     return CoverageReport(
         as_of=day,
-        overall=share(lines),
-        by_owner=breakdown(lines, lambda line: info[line.account_id].owner),
-        by_tier=breakdown(lines, lambda line: tiers.get(line.account_id)),
-        by_cell=breakdown(lines, lambda line: cells.get(line.account_id)),
-        by_stage=breakdown(lines, lambda line: stages.get(line.account_id)),
+        account_ids=ids,
+        covered=covered,
+        tiers=tiers,
+        overall=shares[-1],
+        by_owner=grouped(covered, everyone, [info[account].owner for account in ids]),
+        by_tier=grouped(covered, everyone, [tiers.get(account) for account in ids]),
         trend=list(zip(days, shares, strict=True)),
         uncovered=missing,
         cadences=cadences,
+    )
+
+
+def cells_and_stages(
+    session: Session, report: CoverageReport, matrix_config: MatrixConfig
+) -> CellsAndStages:
+    """Coverage per priority-matrix cell and per lifecycle stage. Apart from the report
+    because the matrix banding counts every account's IDs (a few hundred ms at 10,000
+    accounts); the page loads it after the figures."""
+    cells = {
+        row.id: f"{row.id_band}-{row.tenure_band}"
+        for row in matrix_repository.account_lines(session, report.as_of, matrix_config)
+    }
+    stages = stage_of(session, report.account_ids, report.as_of)
+    everyone = np.ones(len(report.account_ids), dtype=bool)
+    return CellsAndStages(
+        by_cell=grouped(report.covered, everyone, [cells.get(a) for a in report.account_ids]),
+        by_stage=grouped(report.covered, everyone, [stages.get(a) for a in report.account_ids]),
     )
 
 
@@ -172,7 +220,7 @@ def account_status(
     """One account's coverage on ``day`` (the card on the account page)."""
     zone = ZoneInfo(org_time_zone(session))
     until = _day_start(day + timedelta(days=1), zone)
-    last = matrix_repository.last_touches(session, until, [account_id]).get(account_id)
+    last = repository.last_touches_before(session, until, [account_id]).get(account_id)
     tier = tier_of(session, [account_id], day).get(account_id)
     return AccountCoverage(
         account_id=account_id,

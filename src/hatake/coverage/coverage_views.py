@@ -28,10 +28,24 @@ def coverage_page(
 ) -> Response:
     settings = request.app.state.runtime.settings
     report = service.build_report(
-        session,
-        day=as_of or org_today(session),
-        cadences=service.cadence_config(settings),
-        matrix_config=matrix_service.current_state(session, settings).config,
+        session, day=as_of or org_today(session), cadences=service.cadence_config(settings)
     )
     context = {"report": report, "shown": report.uncovered[:UNCOVERED_SHOWN]}
     return render(request, "coverage/page.html", context)
+
+
+@router.get("/coverage/cells", response_class=HTMLResponse)
+def coverage_cells(
+    request: Request,
+    session: DbSession,
+    _user: CurrentUser,
+    as_of: Annotated[date | None, Query()] = None,
+) -> Response:
+    """Coverage per matrix cell and stage, loaded by the page after its figures."""
+    settings = request.app.state.runtime.settings
+    report = service.build_report(
+        session, day=as_of or org_today(session), cadences=service.cadence_config(settings)
+    )
+    matrix_config = matrix_service.current_state(session, settings).config
+    groups = service.cells_and_stages(session, report, matrix_config)
+    return render(request, "coverage/_cells.html", {"groups": groups})

@@ -46,6 +46,9 @@ class Touchpoint(Base):
             name="channel",
         ),
         Index("ix_touchpoints_account_occurred", "account_id", "occurred_at"),
+        # Coverage reads the meaningful touches of a window of days for every account at once:
+        # a range on occurred_at that never visits the table (is_meaningful is in the index).
+        Index("ix_touchpoints_occurred_meaningful", "occurred_at", "is_meaningful", "account_id"),
     )
 
 
