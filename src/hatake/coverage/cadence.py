@@ -50,7 +50,7 @@ def _positive_days(value: object, name: str) -> int:
     # bool is an int in Python; `true` in TOML is a mistake, not one day.
     if isinstance(value, bool) or not isinstance(value, int):
         raise CoverageConfigError(
-            name, "must be a whole number of days, not {value!r}", value=value
+            name, "must be a whole number of days, not {value}", value=value
         )
     if value <= 0:
         raise CoverageConfigError(name, "must be at least 1 day, not {value}", value=value)

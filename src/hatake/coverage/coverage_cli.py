@@ -50,7 +50,7 @@ def coverage(
     )
     for title, shares in ((_("By CSM"), report.by_owner), (_("By tier"), report.by_tier)):
         table = Table(title=title)
-        for column in ("", _("Covered"), _("Accounts"), _("Coverage")):
+        for column in ("", _("Covered"), _("Under contract"), _("Coverage")):
             table.add_column(column, justify="right" if column else "left")
         for key, value in sorted(shares.items(), key=lambda item: item[0] or ""):
             label = _(key) if key else _("(none)")
