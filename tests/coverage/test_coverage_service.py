@@ -9,12 +9,15 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from typer import Typer
+from typer.testing import CliRunner
 
 from hatake.core.errors import InvalidInput
 from hatake.core.settings import Settings
 from hatake.coverage import coverage_service as service
 from hatake.coverage.cadence import CadenceConfig
 from hatake.coverage.coverage import Share
+from hatake.coverage.coverage_cli import coverage
 from hatake.coverage.models import Touchpoint
 from hatake.lifecycle.matrix_config import MatrixConfig
 from hatake.team import service as team_service
@@ -133,3 +136,21 @@ def test_api_over_http(session: Session, settings: Settings) -> None:
         assert [line["name"] for line in body["uncovered"]] == ["C 未接触"]
         assert body["cadence_days"] == {"high_touch": 14, "low_touch": 45, "tech_touch": 90}
         assert api.get("/coverage").status_code == 401
+
+
+def test_cli_and_a_rejected_config(session: Session, settings: Settings) -> None:
+    _build(session)
+    session.commit()
+    app = Typer()
+    app.command("coverage")(coverage)
+    app.command("other")(lambda: None)
+    result = CliRunner().invoke(app, ["coverage", "--as-of", DAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "66.7%" in result.output  # default 30 days: A and B covered, C not
+    assert "C 未接触" in result.output
+    settings.home.mkdir(parents=True, exist_ok=True)
+    settings.config_file.write_text("[coverage.cadence_days]\nhigh_touch = 0\n")
+    result = CliRunner().invoke(app, ["coverage"])
+    assert result.exit_code == 1
+    assert "coverage.cadence_days.high_touch" in result.output
+    assert "--as-of" in CliRunner().invoke(app, ["coverage", "--as-of", "soon"]).output

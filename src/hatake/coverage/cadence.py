@@ -23,7 +23,7 @@ DEFAULT_FUTURE_TOLERANCE_MINUTES = 60
 
 class CoverageConfigError(HatakeError):
     status_code = 400
-    message_key = "config.toml [coverage] {field}: {reason}"
+    message_key = "config.toml coverage.{field}: {reason}"
 
     def __init__(self, field: str, reason: str, **params: Any) -> None:
         super().__init__(self.message_key, field=field, reason=reason, **params)
