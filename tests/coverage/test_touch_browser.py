@@ -54,6 +54,7 @@ def test_log_a_touch_and_see_the_account_covered(
     expect(uncovered.locator("tbody tr")).to_have_count(2)
     expect(uncovered).to_contain_text("株式会社はたけ建設")
     expect(page.locator("#coverage-trend tbody tr")).to_have_count(12)
+    page.wait_for_function("() => window.Chart && Chart.getChart('coverage-chart')")
     expect(page.locator("#coverage-cells")).to_contain_text("マトリクスのセル別")
     screenshot(page, "coverage-before", database_url)
 

@@ -3,6 +3,7 @@ the twelve-week trend and the accounts not covered."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated
 
@@ -30,7 +31,15 @@ def coverage_page(
     report = service.build_report(
         session, day=as_of or org_today(session), cadences=service.cadence_config(settings)
     )
-    context = {"report": report, "shown": report.uncovered[:UNCOVERED_SHOWN]}
+    chart = {
+        "labels": [day.isoformat() for day, _ in report.trend],
+        "coverage": [None if s.ratio is None else round(s.ratio * 100, 1) for _, s in report.trend],
+    }
+    context = {
+        "report": report,
+        "shown": report.uncovered[:UNCOVERED_SHOWN],
+        "chart_json": json.dumps(chart),
+    }
     return render(request, "coverage/page.html", context)
 
 
