@@ -71,8 +71,9 @@ def _reached_sql(item: Milestone, end: date) -> str | None:
 
 
 class _Grid:
-    """Dense (account x day) arrays over the days [base, end]; column ``width - 1`` collects
-    steps that fall after ``end`` and is dropped."""
+    """Dense (account x day) arrays over the days [base, end]: a step dated before ``base``
+    counts from its first day, one after ``end`` lands in a spare last column that is
+    dropped."""
 
     def __init__(self, accounts: int, base: date, end: date) -> None:
         self.base = base
@@ -83,8 +84,8 @@ class _Grid:
     def add(
         self, account: np.ndarray, day: np.ndarray, weights: np.ndarray | None = None
     ) -> np.ndarray:
-        """Sum of ``weights`` (or a count) per cell; days past the end land in the spare column."""
-        cells = account.astype(np.int64) * self.width + np.minimum(day, self.days)
+        """Sum of ``weights`` (or a count) per cell, ``day`` counted from ``base``."""
+        cells = account.astype(np.int64) * self.width + np.clip(day, 0, self.days)
         counts = np.bincount(cells, weights=weights, minlength=self.accounts * self.width)
         return counts.reshape(self.accounts, self.width)[:, : self.days]
 
@@ -94,16 +95,17 @@ class _Grid:
 
 
 def _next_days(
-    grid: _Grid, accounts: np.ndarray, days: pa.ListArray
+    accounts: np.ndarray, days: pa.ListArray, last: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (account, day) of the lists, with the next day of the same list (``grid.days``
-    after the last one)."""
+    """Every (account, day) of the lists of days (each from 0 to ``last``), with the next day of
+    the same list (``last + 1`` after its last one)."""
+    width = last + 2
     sizes = np.diff(days.offsets.to_numpy())
     lists = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
     # One sort of (list, day) keys puts each list's days in order.
-    keys = np.sort(lists * grid.width + days.flatten().to_numpy())
-    lists, day = keys // grid.width, keys % grid.width
-    following = np.full(len(keys), grid.days)
+    keys = np.sort(lists * width + days.flatten().to_numpy())
+    lists, day = keys // width, keys % width
+    following = np.full(len(keys), last + 1)
     same = lists[1:] == lists[:-1]
     following[:-1][same] = day[1:][same]
     return accounts[lists], day, following
@@ -127,42 +129,52 @@ def usage_features(
     Without a configured list of key features, every event name counts as one."""
     ensure_tables(con)
     raw = con.con
-    base = start - timedelta(days=LOOKBACK_DAYS)
     since = start - timedelta(days=max(*WINDOWS.values(), BREADTH_DAYS) - 1)
     # Accounts in id order: their position is their row in the dense arrays.
     accounts = raw.execute(
-        f"SELECT account_id, min(day) AS first_day, max(day) FILTER (WHERE day < DATE '{base}') "
+        f"SELECT account_id, min(day) AS first_day, max(day) FILTER (WHERE day < DATE '{start}') "
         f"AS earlier_last FROM {FEATURE_DAYS} WHERE day <= DATE '{end}' "
         "GROUP BY account_id ORDER BY account_id"
     ).to_arrow_table()
     if accounts.num_rows == 0:
         return SCHEMA.empty_table()
-    grid = _Grid(accounts.num_rows, base, end)
+    grid = _Grid(accounts.num_rows, start, end)
     raw.register(
         "hatake_usage_accounts",
         pa.table({"account_id": accounts["account_id"], "idx": np.arange(accounts.num_rows)}),
     )
     try:
-        day = f"CAST(day - DATE '{base}' AS INTEGER)"
+        # Days counted from the first scored day (earlier ones negative).
+        day = f"CAST(day - DATE '{start}' AS INTEGER)"
         account, offset, events = _columns(
             raw.execute(
                 f"SELECT a.idx, {day}, CAST(sum(f.events) AS DOUBLE) FROM {FEATURE_DAYS} f "
                 "JOIN hatake_usage_accounts a USING (account_id) "
-                f"WHERE f.day BETWEEN DATE '{base}' AND DATE '{end}' GROUP BY ALL"
+                f"WHERE f.day BETWEEN DATE '{start - timedelta(days=LOOKBACK_DAYS - 1)}' "
+                f"AND DATE '{end}' GROUP BY ALL"
             ).to_arrow_table()
         )
-        daily = grid.add(account, offset, events)
+        # Events of the last 30 days: added on their day, taken off 30 days later.
+        shifted = [grid.add(account, offset + days, events) for days in (0, 30, 60)]
+        events_30d = np.cumsum(shifted[0] - shifted[1], axis=1)
+        events_previous_30d = np.cumsum(shifted[1] - shifted[2], axis=1)
+        scored = offset >= 0
+        active = grid.add(account[scored], offset[scored]) > 0
+        shift = (start - since).days
 
         def marks(source: str, key: str, extra: str = "") -> tuple[np.ndarray, ...]:
             """(account, day, next active day of the same key) of the rows since ``since``."""
             # Each key's days as one list: a hash aggregate, several times cheaper than
             # sorting every row by (account, key, day) for lead().
             table = raw.execute(
-                f"SELECT a.idx, list({day}) AS days FROM {source} "
-                "JOIN hatake_usage_accounts a USING (account_id) "
+                f"SELECT a.idx, list(CAST(day - DATE '{since}' AS INTEGER)) AS days "
+                f"FROM {source} JOIN hatake_usage_accounts a USING (account_id) "
                 f"WHERE day BETWEEN DATE '{since}' AND DATE '{end}'{extra} GROUP BY a.idx, {key}"
             ).to_arrow_table()
-            return _next_days(grid, table["idx"].to_numpy(), table["days"].combine_chunks())
+            rows, days, following = _next_days(
+                table["idx"].to_numpy(), table["days"].combine_chunks(), (end - since).days
+            )
+            return rows, days - shift, following - shift
 
         user_account, user_day, user_next = marks(USER_DAYS, "user_id")
         users = {
@@ -183,7 +195,7 @@ def usage_features(
         if reached:
             reached_account, reached_day = _columns(
                 raw.execute(
-                    f"SELECT a.idx, greatest({day}, 0) FROM ("
+                    f"SELECT a.idx, {day} FROM ("
                     + " UNION ALL ".join(reached)
                     + ") m(account_id, day) JOIN hatake_usage_accounts a USING (account_id)"
                 ).to_arrow_table()
@@ -191,31 +203,31 @@ def usage_features(
             milestone_steps = grid.add(reached_account, reached_day)
     finally:
         raw.unregister("hatake_usage_accounts")
-    return _rows(grid, accounts, start, daily, users, breadth, np.cumsum(milestone_steps, axis=1))
+    return _rows(
+        grid,
+        accounts,
+        active,
+        {
+            **users,
+            "events_30d": events_30d,
+            "events_previous_30d": events_previous_30d,
+            "feature_breadth": breadth,
+            "milestones_reached": np.cumsum(milestone_steps, axis=1),
+        },
+    )
 
 
 def _rows(
-    grid: _Grid,
-    accounts: pa.Table,
-    start: date,
-    daily: np.ndarray,
-    users: dict[str, np.ndarray],
-    breadth: np.ndarray,
-    milestones: np.ndarray,
+    grid: _Grid, accounts: pa.Table, active: np.ndarray, counts: dict[str, np.ndarray]
 ) -> pa.Table:
-    """The scored days' cells, day by day and accounts in id order, for accounts active by
-    then."""
-    first = (start - grid.base).days
-    total = np.cumsum(daily, axis=1)
-    events_30d = total[:, first:] - total[:, first - 30 : grid.days - 30]
-    events_previous_30d = total[:, first - 30 : grid.days - 30] - total[:, first - 60 : -60]
+    """The cells day by day, accounts in id order, for accounts active by then."""
     positions = np.arange(grid.days)
-    last = np.maximum.accumulate(np.where(daily > 0, positions, -1), axis=1)[:, first:]
+    last = np.maximum.accumulate(np.where(active, positions, -1), axis=1)
     base = np.datetime64(grid.base, "D")
     earlier = accounts["earlier_last"].to_numpy(zero_copy_only=False).astype("datetime64[D]")
     last_day = np.where(last >= 0, base + last, earlier[:, None])
     first_day = accounts["first_day"].to_numpy(zero_copy_only=False).astype("datetime64[D]")
-    days = base + positions[first:]
+    days = base + positions
     shown = first_day[:, None] <= days[None, :]
 
     def flat(values: np.ndarray) -> np.ndarray:
@@ -231,12 +243,12 @@ def _rows(
         [
             accounts["account_id"].take(pa.array(flat(account_ids))),
             pa.array(flat(scored_days)),
-            *(numbers(users[name][:, first:]) for name in WINDOWS),
-            numbers(events_30d),
-            numbers(events_previous_30d),
-            numbers(breadth[:, first:]),
+            *(numbers(counts[name]) for name in WINDOWS),
+            numbers(counts["events_30d"]),
+            numbers(counts["events_previous_30d"]),
+            numbers(counts["feature_breadth"]),
             pa.array(flat(last_day), pa.date32(), from_pandas=True),
-            numbers(milestones[:, first:]),
+            numbers(counts["milestones_reached"]),
         ],
         schema=SCHEMA,
     )

@@ -269,30 +269,33 @@ def facts_for_days(
         raise ValueError(f"{start}…{end} is outside the rows read for {state.start}…{state.end}")
     tables = state.tables
     subscriptions = tables["subscriptions"]
-    base = start - timedelta(days=MRR_CHANGE_DAYS)
-    grid = _Grid(pc.unique(subscriptions["account_id"]).sort(), base, end)
+    grid = _Grid(pc.unique(subscriptions["account_id"]).sort(), start, end)
     rows = grid.rows(subscriptions["account_id"])
-    first = grid.column(_days(subscriptions["start_date"]))
-    ends = _days(subscriptions["end_date"])
-    last = grid.column(ends)
+    starts, ends = _days(subscriptions["start_date"]), _days(subscriptions["end_date"])
 
-    def span(weights: np.ndarray | None = None) -> np.ndarray:
-        """Running sum over each term's days [start, end)."""
-        return np.cumsum(
-            grid.add(rows, grid.base + first, weights) - grid.add(rows, grid.base + last, weights),
-            axis=1,
+    def span(weights: np.ndarray | None = None, later: int = 0) -> np.ndarray:
+        """Running sum over each term's days [start, end), or over the days ``later`` days
+        after them (what was running ``later`` days before each day)."""
+        shift = np.timedelta64(later, "D")
+        return grid.running(rows, starts + shift, weights) - grid.running(
+            rows, ends + shift, weights
         )
 
     terms = span()
     seats = subscriptions["seats"]
     seat_sum = span(np.nan_to_num(np.asarray(seats.to_numpy(zero_copy_only=False), float)))
     seat_terms = span(pc.is_valid(seats).to_numpy(zero_copy_only=False).astype(float))
-    mrr = span(subscriptions["mrr_minor"].to_numpy().astype(float))
+    mrr_minor = subscriptions["mrr_minor"].to_numpy().astype(float)
+    mrr = span(mrr_minor)
+    mrr_earlier = np.where(
+        span(later=MRR_CHANGE_DAYS) > 0, span(mrr_minor, later=MRR_CHANGE_DAYS), np.nan
+    )
     # The newest term's plan: terms come ordered by start date, so a later one overwrites.
     plans = pc.unique(subscriptions["plan"])
     plan_codes = pc.index_in(subscriptions["plan"], value_set=plans).to_numpy()
     plan = np.full((len(grid.accounts), grid.days), -1)
     renewal = np.full((len(grid.accounts), grid.days), NAT)
+    first, last = grid.column(starts), grid.column(ends)
     for index in range(len(rows)):
         plan[rows[index], first[index] : last[index]] = plan_codes[index]
     # The nearest renewal: the earliest end among the running terms.
@@ -321,7 +324,11 @@ def facts_for_days(
     resolved = local_days(tickets["resolved_at"].to_numpy(), state.time_zone)
     stale = opened + np.timedelta64(stale_ticket_days, "D")
     stale_rows = np.where(np.isnat(resolved) | (resolved > stale), ticket_rows, -1)
-    opened_total = grid.running(ticket_rows, opened)
+    # Tickets opened by each day, by 30 days before it and by 60 days before it.
+    opened_by = [
+        grid.running(ticket_rows, opened + np.timedelta64(days, "D"))
+        for days in (0, TICKET_WINDOW_DAYS, 2 * TICKET_WINDOW_DAYS)
+    ]
 
     answers, ratings, touches = tables["answers"], tables["ratings"], tables["touches"]
     nps = grid.latest(
@@ -339,34 +346,29 @@ def facts_for_days(
     touch_offsets = (touch_days - grid.base).astype(np.int64).astype(float)
     touch = grid.latest(grid.rows(touches["account_id"]), touch_days, touch_offsets)
 
-    shown = slice(MRR_CHANGE_DAYS, grid.days)
-    earlier = slice(0, grid.days - MRR_CHANGE_DAYS)
-    window = TICKET_WINDOW_DAYS
-    month_ago = slice(MRR_CHANGE_DAYS - window, grid.days - window)
-    two_months_ago = slice(MRR_CHANGE_DAYS - 2 * window, grid.days - 2 * window)
     plan_names = np.array([*plans.to_pylist(), None], dtype=object)
     columns: dict[str, np.ndarray] = {
-        "plan": plan_names[plan[:, shown]],
-        "seats": np.where(seat_terms[:, shown] > 0, seat_sum[:, shown], np.nan),
-        "mrr_minor": mrr[:, shown],
-        "mrr_minor_earlier": np.where(terms[:, earlier] > 0, mrr[:, earlier], np.nan),
-        "renewal_date": renewal[:, shown],
-        "active_contacts": people("people")[:, shown],
-        "champions": people("champions")[:, shown],
-        "open_tickets": (opened_total - grid.running(ticket_rows, resolved))[:, shown],
+        "plan": plan_names[plan],
+        "seats": np.where(seat_terms > 0, seat_sum, np.nan),
+        "mrr_minor": mrr,
+        "mrr_minor_earlier": mrr_earlier,
+        "renewal_date": renewal,
+        "active_contacts": people("people"),
+        "champions": people("champions"),
+        "open_tickets": opened_by[0] - grid.running(ticket_rows, resolved),
         "old_open_tickets": (
             grid.running(stale_rows, stale)
             - grid.running(np.where(np.isnat(resolved), -1, stale_rows), resolved)
-        )[:, shown],
-        "tickets_30d": opened_total[:, shown] - opened_total[:, month_ago],
-        "tickets_previous_30d": opened_total[:, month_ago] - opened_total[:, two_months_ago],
-        "latest_nps": nps[:, shown],
-        "last_meaningful_touch_day": np.where(
-            np.isnan(touch[:, shown]), NAT, grid.base + np.nan_to_num(touch[:, shown]).astype(int)
         ),
-        "csm_sentiment": rating[:, shown],
+        "tickets_30d": opened_by[0] - opened_by[1],
+        "tickets_previous_30d": opened_by[1] - opened_by[2],
+        "latest_nps": nps,
+        "last_meaningful_touch_day": np.where(
+            np.isnan(touch), NAT, grid.base + np.nan_to_num(touch).astype(int)
+        ),
+        "csm_sentiment": rating,
     }
-    return _table(grid, terms[:, shown] > 0, start, columns, tables.get("customs"), usage)
+    return _table(grid, terms > 0, start, columns, tables.get("customs"), usage)
 
 
 def _table(
