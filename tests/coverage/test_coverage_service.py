@@ -22,13 +22,14 @@ from hatake.coverage.models import Touchpoint
 from hatake.lifecycle.matrix_config import MatrixConfig
 from hatake.team import service as team_service
 from tests.helpers import (
+    PASSWORD,
     create_account,
     create_contact,
     create_subscription,
     create_touchpoint,
     create_user,
 )
-from tests.live import serve
+from tests.live import csrf_from, serve, sign_in
 
 DAY = date(2026, 11, 23)
 CADENCES = CadenceConfig(default_days=14)  # no tiers recorded: every account has 14 days
@@ -154,3 +155,37 @@ def test_cli_and_a_rejected_config(session: Session, settings: Settings) -> None
     assert result.exit_code == 1
     assert "coverage.cadence_days.high_touch" in result.output
     assert "--as-of" in CliRunner().invoke(app, ["coverage", "--as-of", "soon"]).output
+
+
+def test_touch_form_over_http(session: Session, settings: Settings) -> None:
+    ids = _build(session)
+    create_user(session, email="csm@example.com")
+    create_user(session, email="viewer@example.com", role="viewer")
+    session.commit()
+    path = f"/accounts/{ids['idle']}/touches"
+    form = {"channel": "chat", "summary": "質問への回答", "meaningful": "yes"}
+    htmx = {"hx-request": "true", "accept-language": "en"}
+    with serve(settings) as url:
+        with httpx.Client(base_url=url) as viewer:
+            sign_in(viewer, "viewer@example.com", PASSWORD)
+            card = viewer.get(f"{path}/form", headers=htmx)
+            assert "Not covered" in card.text
+            assert "<form" not in card.text  # a viewer sees the status, not the form
+            token = csrf_from(viewer.get("/coverage").text)
+            refused = viewer.post(path, data={**form, "csrf_token": token}, headers=htmx)
+            assert refused.status_code == 403
+        with httpx.Client(base_url=url) as csm:
+            sign_in(csm, "csm@example.com", PASSWORD)
+            card = csm.get(f"{path}/form", headers=htmx)
+            assert csm.post(path, data=form, headers=htmx).status_code == 403  # no CSRF token
+            token = csrf_from(card.text)
+            bad = csm.post(path, data={**form, "channel": "fax", "csrf_token": token}, headers=htmx)
+            assert "fax is not a known channel" in bad.text
+            done = csm.post(path, data={**form, "csrf_token": token}, headers=htmx)
+            assert done.status_code == 200
+            assert "Touch logged" in done.text
+            assert 'hx-swap-oob="afterbegin:#touchpoints-body"' in done.text
+            assert "質問への回答" in done.text
+    session.expire_all()
+    touches = session.scalars(select(Touchpoint).where(Touchpoint.account_id == ids["idle"])).all()
+    assert sorted(touch.channel for touch in touches) == ["chat", "phone"]

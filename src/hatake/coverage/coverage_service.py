@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from sqlalchemy.orm import Session
 
-from hatake.core.errors import InvalidInput
+from hatake.core.errors import Forbidden, InvalidInput
 from hatake.core.settings import Settings
 from hatake.coverage import coverage_repository as repository
 from hatake.coverage.cadence import CadenceConfig, parse_cadence_config
@@ -151,21 +151,21 @@ def build_report(session: Session, *, day: date, cadences: CadenceConfig) -> Cov
     older = repository.last_touches_before(
         session, window_start, [ids[i] for i in np.flatnonzero(last_days < 0)]
     )
+
+    def last_touch(position: int) -> date | None:
+        if last_days[position] >= 0:
+            return date.fromordinal(int(last_days[position]))
+        moment = older.get(ids[position])
+        return None if moment is None else moment.astimezone(zone).date()
+
     lines = [
         AccountCoverage(
-            account_id=account,
-            cadence_days=int(day_cadences[i]),
-            last_touch=(
-                date.fromordinal(int(last_days[i]))
-                if last_days[i] >= 0
-                else older[account].astimezone(zone).date()
-                if account in older
-                else None
-            ),
+            account_id=ids[position],
+            cadence_days=int(day_cadences[position]),
+            last_touch=last_touch(position),
             day=day,
         )
-        for i in np.flatnonzero(~covered).tolist()
-        for account in (ids[i],)
+        for position in np.flatnonzero(~covered).tolist()
     ]
     missing = [
         UncoveredAccount(
@@ -228,6 +228,19 @@ def account_status(
         last_touch=None if last is None else last.astimezone(zone).date(),
         day=day,
     )
+
+
+# Viewers read; everyone who works with customers logs what they did.
+TOUCH_WRITERS = ("admin", "manager", "csm")
+
+
+class TouchForbidden(Forbidden):
+    message_key = "Viewers cannot log touches."
+
+
+def check_touch_writer(role: str) -> None:
+    if role not in TOUCH_WRITERS:
+        raise TouchForbidden()
 
 
 def log_touch(

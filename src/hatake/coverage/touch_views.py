@@ -18,7 +18,8 @@ from hatake.coverage import coverage_repository, coverage_service
 from hatake.coverage.models import CHANNELS
 from hatake.health.sentiment import org_today
 from hatake.health.service import org_time_zone
-from hatake.web.deps import CurrentUser, DbSession, request_locale
+from hatake.team.models import User
+from hatake.web.deps import CsrfChecked, CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +32,9 @@ def _account(session: Session, account_id: int) -> Account:
     return account
 
 
-def _card(request: Request, session: Session, account: Account, **extra: Any) -> Response:
+def _card(
+    request: Request, session: Session, account: Account, user: User, **extra: Any
+) -> Response:
     cadences = coverage_service.cadence_config(request.app.state.runtime.settings)
     day = org_today(session)
     context = {
@@ -43,6 +46,7 @@ def _card(request: Request, session: Session, account: Account, **extra: Any) ->
         ),
         "time_zone": org_time_zone(session),
         "form": {"channel": "phone", "meaningful": "yes"},
+        "can_log": user.role in coverage_service.TOUCH_WRITERS,
         **extra,
     }
     return render(request, "coverage/_touch_card.html", context)
@@ -50,12 +54,14 @@ def _card(request: Request, session: Session, account: Account, **extra: Any) ->
 
 @router.get("/accounts/{account_id}/touches/form", response_class=HTMLResponse)
 def touch_card(
-    request: Request, session: DbSession, _user: CurrentUser, account_id: int
+    request: Request, session: DbSession, user: CurrentUser, account_id: int
 ) -> Response:
-    return _card(request, session, _account(session, account_id))
+    return _card(request, session, _account(session, account_id), user)
 
 
-@router.post("/accounts/{account_id}/touches", response_class=HTMLResponse)
+@router.post(
+    "/accounts/{account_id}/touches", response_class=HTMLResponse, dependencies=[CsrfChecked]
+)
 def log_touch(
     request: Request,
     session: DbSession,
@@ -71,6 +77,7 @@ def log_touch(
     """Add the touch and answer with the card (its coverage updated) plus the new row for the
     page's touchpoint table; a rejected touch comes back with the message and what was typed."""
     account = _account(session, account_id)
+    coverage_service.check_touch_writer(user.role)
     form = {
         "channel": channel,
         "contact_id": contact_id,
@@ -96,12 +103,13 @@ def log_touch(
     except HatakeError as error:
         # Checks run before anything is added: nothing to roll back.
         message = error.render(gettext_for(request_locale(request)))
-        return _card(request, session, account, touch_error=message, form=form)
+        return _card(request, session, account, user, touch_error=message, form=form)
     contact_names = dict(coverage_repository.contacts_of(session, account.id))
     return _card(
         request,
         session,
         account,
+        user,
         logged=touch,
         logged_contact=contact_names.get(touch.contact_id),
     )
