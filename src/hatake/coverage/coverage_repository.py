@@ -19,7 +19,9 @@ from hatake.team.models import User
 
 
 def terms_between(session: Session, first: date, last: date) -> list[Any]:
-    """Contract terms running on some day of [first, last]: (account_id, start, end)."""
+    """Contract terms running on some day of [first, last]: (account_id, start, end). Each
+    day is then decided in NumPy by the rule of ``matrix_repository.term_running_on``
+    (start <= day < end), for twelve days at once."""
     statement = select(
         Subscription.account_id, Subscription.start_date, Subscription.end_date
     ).where(
