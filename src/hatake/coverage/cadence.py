@@ -49,9 +49,7 @@ class CadenceConfig:
 def _positive_days(value: object, name: str) -> int:
     # bool is an int in Python; `true` in TOML is a mistake, not one day.
     if isinstance(value, bool) or not isinstance(value, int):
-        raise CoverageConfigError(
-            name, "must be a whole number of days, not {value}", value=value
-        )
+        raise CoverageConfigError(name, "must be a whole number of days, not {value}", value=value)
     if value <= 0:
         raise CoverageConfigError(name, "must be at least 1 day, not {value}", value=value)
     return value
