@@ -207,26 +207,35 @@ def refresh_days(
         inputs = _inputs(
             analytics, state, start=first, end=last, config=config, custom_keys=custom_keys
         )
-        scored = _score_inputs(inputs, definition)
-        days = inputs.table["day"].to_numpy()
-        snapshots.replace_days(
-            analytics,
-            start=first,
-            end=last,
-            version=definition.version,
-            accounts=inputs.table["account_id"],
-            days=inputs.table["day"],
-            scored=scored,
-        )
-        for offset in range((last - first).days + 1):
-            day = first + timedelta(days=offset)
-            on_day = days == np.datetime64(day, "D")
-            grades = Counter(grade or "-" for grade in scored.grade[on_day])
-            refreshed.append(
-                RefreshedDay(as_of=day, accounts=int(on_day.sum()), grades=dict(grades))
-            )
+        refreshed += _store_pass(analytics, inputs, first, last, definition)
+        # Dropped before the next pass is computed, so two passes never share the memory.
+        del inputs
         if on_progress is not None:
             on_progress((last - first).days + 1)
+    return refreshed
+
+
+def _store_pass(
+    analytics: DuckDBBackend, inputs: DayInputs, first: date, last: date, definition: Definition
+) -> list[RefreshedDay]:
+    """Score one pass's inputs, store them and count each day's grades."""
+    scored = _score_inputs(inputs, definition)
+    snapshots.replace_days(
+        analytics,
+        start=first,
+        end=last,
+        version=definition.version,
+        accounts=inputs.table["account_id"],
+        days=inputs.table["day"],
+        scored=scored,
+    )
+    days = inputs.table["day"].to_numpy()
+    refreshed = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        on_day = days == np.datetime64(day, "D")
+        grades = Counter(grade or "-" for grade in scored.grade[on_day])
+        refreshed.append(RefreshedDay(as_of=day, accounts=int(on_day.sum()), grades=dict(grades)))
     return refreshed
 
 
