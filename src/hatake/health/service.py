@@ -24,6 +24,9 @@ DEFAULT_TIME_ZONE = "Asia/Tokyo"
 # Days scored per pass of a backfill: large enough for set-based queries to pay off, small
 # enough that a pass's factor rows stay well under the memory budget at 10,000 accounts.
 CHUNK_DAYS = 30
+# DuckDB compresses what a backfill wrote when it checkpoints, holding it in memory meanwhile:
+# a year checkpointed at once on closing would need half a gigabyte more than four months.
+CHECKPOINT_DAYS = 120
 RULE_COLUMNS = ("plan", "tier", "stage")
 
 
@@ -203,6 +206,7 @@ def refresh_days(
         session, start=start, end=end, time_zone=time_zone, custom_keys=custom_keys
     )
     refreshed: list[RefreshedDay] = []
+    unchecked = 0
     for first, last in _chunks(start, end):
         inputs = _inputs(
             analytics, state, start=first, end=last, config=config, custom_keys=custom_keys
@@ -210,6 +214,10 @@ def refresh_days(
         refreshed += _store_pass(analytics, inputs, first, last, definition)
         # Dropped before the next pass is computed, so two passes never share the memory.
         del inputs
+        unchecked += (last - first).days + 1
+        if unchecked >= CHECKPOINT_DAYS:
+            analytics.con.execute("CHECKPOINT")
+            unchecked = 0
         if on_progress is not None:
             on_progress((last - first).days + 1)
     return refreshed
