@@ -53,6 +53,7 @@ def local_day_sql(column: str, time_zone: str) -> str:
     return f"CAST(timezone('{time_zone}', {column}) AS DATE)"
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Zone offsets are sampled this often to find their changes; no zone changes its offset twice
 # within six hours.
 _OFFSET_PROBE = timedelta(hours=6)
@@ -102,7 +103,7 @@ def fast_local_day_sql(column: str, time_zone: str, first: datetime, last: datet
 
 
 def _epoch_micros(moment: datetime) -> int:
-    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 def local_days(moments: np.ndarray, time_zone: str) -> np.ndarray:
@@ -115,8 +116,7 @@ def local_days(moments: np.ndarray, time_zone: str) -> np.ndarray:
         return days
     values = micros[known].astype(np.int64)
     first, last = (
-        datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(bound))
-        for bound in (values.min(), values.max())
+        _EPOCH + timedelta(microseconds=int(bound)) for bound in (values.min(), values.max())
     )
     changes = _offset_changes(time_zone, first, last)
     boundaries = np.array([_epoch_micros(moment) for moment, _ in changes[1:]], dtype=np.int64)
@@ -145,19 +145,23 @@ def ensure_tables(con: DuckDBBackend) -> None:
         con.con.execute(statement)
 
 
+def _moment(micros: int | None) -> datetime | None:
+    return None if micros is None else _EPOCH + timedelta(microseconds=micros)
+
+
 def _state(con: DuckDBBackend) -> tuple[str, datetime | None] | None:
-    # Through Arrow: DuckDB hands TIMESTAMPTZ to Python only via pytz, which hatake does not use.
-    rows = con.con.execute(f"SELECT time_zone, received_through FROM {STATE}").fetch_arrow_table()
-    if rows.num_rows == 0:
-        return None
-    return rows["time_zone"][0].as_py(), rows["received_through"][0].as_py()
+    # As epoch microseconds: DuckDB hands TIMESTAMPTZ to Python only via pytz, which hatake does
+    # not use.
+    row = con.con.execute(f"SELECT time_zone, epoch_us(received_through) FROM {STATE}").fetchone()
+    return None if row is None else (row[0], _moment(row[1]))
 
 
-def _moments(con: DuckDBBackend, sql: str) -> tuple[datetime, datetime] | None:
-    """The (first, last) timestamps a ``SELECT min(…), max(…)`` finds, None without rows."""
-    row = con.con.execute(sql).fetch_arrow_table().to_pylist()[0]
-    first, last = row.values()
-    return None if first is None else (first, last)
+def _moments(con: DuckDBBackend, table: str, where: str = "") -> tuple[datetime, datetime] | None:
+    """The first and last timestamps of the events ``where`` selects, None without any."""
+    first, last = con.con.execute(
+        f"SELECT epoch_us(min(timestamp)), epoch_us(max(timestamp)) FROM {table} {where}"
+    ).fetchone()
+    return None if first is None else (_moment(first), _moment(last))
 
 
 def _insert_rollups(
@@ -179,7 +183,7 @@ def _rebuild(con: DuckDBBackend, time_zone: str) -> int:
     raw = con.con
     for table in (USER_DAYS, FEATURE_DAYS, STATE):
         raw.execute(f"DELETE FROM {table}")
-    span = _moments(con, f"SELECT min(timestamp), max(timestamp) FROM {EVENTS_TABLE}")
+    span = _moments(con, EVENTS_TABLE)
     if span is None:
         return 0
     _insert_rollups(con, time_zone, span)
@@ -194,9 +198,7 @@ def _update(con: DuckDBBackend, time_zone: str) -> int:
     # `>=`: an event received in the same microsecond as the last run's newest one is
     # recomputed again, which is harmless; missing it would not be.
     arrived = f"received_at >= (SELECT received_through FROM {STATE})"
-    span = _moments(
-        con, f"SELECT min(timestamp), max(timestamp) FROM {EVENTS_TABLE} WHERE {arrived}"
-    )
+    span = _moments(con, EVENTS_TABLE, f"WHERE {arrived}")
     if span is None:
         return 0
     raw.execute(
