@@ -13,6 +13,8 @@ time and peak resident memory (ru_maxrss of the child, read through wait4).
   raw events and scores every account for that day;
 * incremental: after a full refresh, one more day of events (the last day's, moved one day on,
   with new message ids) is appended, then `hatake refresh --as-of LAST_DAY+1`;
+* in server: another day of events, then the same refresh as `hatake serve`'s scheduled one,
+  timed inside a process that already has its imports loaded and the store open;
 * backfill: `hatake refresh --backfill FIRST LAST` over 365 days, with the rollups in place.
 """
 
@@ -71,11 +73,40 @@ NEXT_DAY = (
     "properties, now() FROM usage_events WHERE timestamp >= TIMESTAMPTZ '{since}' "
     "AND timestamp < TIMESTAMPTZ '{until}'\"); c.close()"
 )
+# What `hatake serve`'s scheduled refresh does after events arrived, timed inside a process that
+# already has its imports and the store open (as a running server does).
+IN_SERVER = """
+import time
+from datetime import date
+from hatake.core.db import transaction
+from hatake.core.runtime import open_runtime
+from hatake.health import versions
+from hatake.health.service import refresh_day
+runtime = open_runtime()
+analytics = runtime.analytics()
+started = time.perf_counter()
+with transaction(runtime.sessions) as session:
+    refresh_day(session, analytics, as_of=date.fromisoformat('{day}'),
+                definition=versions.active_definition(session), settings=runtime.settings)
+print(time.perf_counter() - started)
+runtime.close()
+"""
 FLOOR = (
     "import duckdb; c = duckdb.connect('{path}', read_only=True); c.execute('SELECT count(*) "
     "FROM (SELECT account_id, CAST(timestamp AS DATE) AS day, count(DISTINCT user_id) "
     "FROM usage_events GROUP BY ALL)').fetchall()"
 )
+
+
+def _timed_inside(code: str, home: Path) -> tuple[float, float]:
+    """The seconds a child process reports for its own timed part, and its peak RSS (MB)."""
+    child = subprocess.Popen(_python(code), env=_env(home), stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("the in-server refresh failed")
+    return float(output.strip().splitlines()[-1]), usage.ru_maxrss / 1024
 
 
 def run_once(source: Path) -> dict[str, tuple[float, float]]:
@@ -91,6 +122,9 @@ def run_once(source: Path) -> dict[str, tuple[float, float]]:
         since, until = f"{LAST_DAY - timedelta(days=1)} 15:00:00+00", f"{LAST_DAY} 15:00:00+00"
         _measure(_python(NEXT_DAY.format(path=analytics, since=since, until=until)), home)
         results["incremental"] = _measure(_hatake("refresh", "--as-of", str(TODAY)), home)
+        since, until = f"{LAST_DAY} 15:00:00+00", f"{TODAY} 15:00:00+00"
+        _measure(_python(NEXT_DAY.format(path=analytics, since=since, until=until)), home)
+        results["in server"] = _timed_inside(IN_SERVER.format(day=TODAY + timedelta(days=1)), home)
         first = LAST_DAY - timedelta(days=364)
         results["backfill"] = _measure(
             _hatake("refresh", "--backfill", str(first), str(LAST_DAY)), home

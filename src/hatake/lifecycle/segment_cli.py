@@ -17,7 +17,7 @@ from hatake.core.db import transaction
 from hatake.core.settings import Settings
 from hatake.health.service import org_time_zone
 from hatake.lifecycle import segment_jobs, segment_service
-from hatake.lifecycle.segment_views import describe
+from hatake.lifecycle.segments import describe
 
 
 def segments(

@@ -21,7 +21,15 @@ from hatake.health import versions
 from hatake.health.service import org_time_zone
 from hatake.lifecycle import segment_jobs, segment_service
 from hatake.lifecycle import service as lifecycle_service
-from hatake.lifecycle.segments import FIELDS, NUMBER_OPS, TEXT_OPS, field_of
+from hatake.lifecycle.segments import (
+    FIELDS,
+    NUMBER_OPS,
+    OPERATOR_LABELS,
+    TEXT_OPS,
+    describe,
+    field_of,
+    number_text,
+)
 from hatake.lifecycle.tiers import TIER_ORDER
 from hatake.team.models import User
 from hatake.web.deps import CsrfChecked, CurrentUser, DbSession, get_runtime, request_locale
@@ -30,20 +38,6 @@ from hatake.web.templating import render
 router = APIRouter(include_in_schema=False)
 CONDITION_ROWS = 5
 MEMBERS_SHOWN = 200
-OPERATOR_LABELS = {
-    "=": "=",
-    "!=": "≠",
-    "<": "<",
-    "<=": "≤",
-    ">": ">",
-    ">=": "≥",
-    "between": "between",
-    "in": "is one of",
-    "not_in": "is none of",
-    "contains": "contains",
-    "is_empty": "is empty",
-    "is_not_empty": "is not empty",
-}
 
 
 def _require_editor(user: User) -> None:
@@ -93,35 +87,11 @@ def _rows(definition: dict[str, Any] | None) -> list[dict[str, str]]:
     rows = []
     for condition in conditions[:CONDITION_ROWS]:
         value = condition.get("value")
-        shown = ", ".join(map(_number_text, value)) if isinstance(value, list) else value
+        shown = ", ".join(map(number_text, value)) if isinstance(value, list) else value
         rows.append(
-            {"field": condition["field"], "op": condition["op"], "value": _number_text(shown)}
+            {"field": condition["field"], "op": condition["op"], "value": number_text(shown)}
         )
     return rows + [{"field": "", "op": "=", "value": ""}] * (CONDITION_ROWS - len(rows))
-
-
-def _number_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
-
-
-def describe(definition: dict[str, Any], locale: str) -> str:
-    """A definition in words: "Grade is one of at_risk and Days to renewal ≤ 90"."""
-    gettext = gettext_for(locale)
-    parts = []
-    for condition in definition.get("conditions", []):
-        field = FIELDS.get(condition["field"])
-        label = (
-            (field.label_ja if locale == "ja" else field.label_en) if field else condition["field"]
-        )
-        value = condition.get("value")
-        shown = (
-            ", ".join(map(_number_text, value)) if isinstance(value, list) else _number_text(value)
-        )
-        parts.append(f"{label} {gettext(OPERATOR_LABELS[condition['op']])} {shown}".strip())
-    joiner = gettext(" and ") if definition.get("match", "all") == "all" else gettext(" or ")
-    return joiner.join(parts)
 
 
 def _editor_context(request: Request, session: Session) -> dict[str, Any]:

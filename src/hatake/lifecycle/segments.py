@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from hatake.core.errors import InvalidInput
+from hatake.core.i18n import gettext_for
 
 FieldType = Literal["number", "text"]
 
@@ -52,6 +53,20 @@ FIELDS: dict[str, SegmentField] = {
 NUMBER_OPS = ("=", "!=", "<", "<=", ">", ">=", "between", "is_empty", "is_not_empty")
 TEXT_OPS = ("=", "!=", "in", "not_in", "contains", "is_empty", "is_not_empty")
 CUSTOM_PREFIX = "custom."
+OPERATOR_LABELS = {
+    "=": "=",
+    "!=": "≠",
+    "<": "<",
+    "<=": "≤",
+    ">": ">",
+    ">=": "≥",
+    "between": "between",
+    "in": "is one of",
+    "not_in": "is none of",
+    "contains": "contains",
+    "is_empty": "is empty",
+    "is_not_empty": "is not empty",
+}
 
 
 @dataclass(frozen=True)
@@ -214,3 +229,27 @@ def compile_predicate(definition: SegmentDefinition) -> tuple[str, list[Any]]:
 def memberships_to_change(current: set[int], members: set[int]) -> tuple[set[int], set[int]]:
     """(accounts entering, accounts leaving) when today's members replace the current ones."""
     return members - current, current - members
+
+
+def number_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def describe(definition: dict[str, Any], locale: str) -> str:
+    """A definition in words: "Grade is one of at_risk and Days to renewal ≤ 90"."""
+    gettext = gettext_for(locale)
+    parts = []
+    for condition in definition.get("conditions", []):
+        field = FIELDS.get(condition["field"])
+        label = (
+            (field.label_ja if locale == "ja" else field.label_en) if field else condition["field"]
+        )
+        value = condition.get("value")
+        shown = (
+            ", ".join(map(number_text, value)) if isinstance(value, list) else number_text(value)
+        )
+        parts.append(f"{label} {gettext(OPERATOR_LABELS[condition['op']])} {shown}".strip())
+    joiner = gettext(" and ") if definition.get("match", "all") == "all" else gettext(" or ")
+    return joiner.join(parts)

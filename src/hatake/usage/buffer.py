@@ -46,12 +46,9 @@ CREATE TABLE IF NOT EXISTS ingest_drains (
     seq INTEGER PRIMARY KEY,
     drained_us INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS ingest_identities (
-    user_id TEXT PRIMARY KEY,
-    traits TEXT NOT NULL,
-    timestamp_us INTEGER NOT NULL
-);
 """
+# Asks the writer thread to forget drained batches (see IngestBuffer.forget_through).
+_MAINTAIN = object()
 # One round commits at most this many requests, so a flood cannot hold every sender's answer
 # behind one huge transaction.
 MAX_REQUESTS_PER_COMMIT = 256
@@ -78,9 +75,9 @@ class IngestBuffer:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._connection = open_connection(path)
-        self._pending: queue.SimpleQueue[tuple[Sequence[IngestRow], Future[int]] | None] = (
-            queue.SimpleQueue()
-        )
+        self._pending: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._forget: tuple[int, int] | None = None
+        self._prune_before_us: int | None = None
         self._committed: deque[tuple[int, Sequence[IngestRow]]] = deque()
         self._in_memory = 0
         self._memory_lock = threading.Lock()
@@ -116,6 +113,18 @@ class IngestBuffer:
         with self._memory_lock:
             self._in_memory -= len(batch)
 
+    def forget_through(self, seq: int, drained_us: int) -> None:
+        """Drop the batches up to ``seq`` once drained, in the writer's next round: the writer
+        holds the file's write lock almost all the time under load, and a second writer would
+        wait for it and time out."""
+        self._forget = (seq, drained_us)
+        self._pending.put(_MAINTAIN)
+
+    def prune_ids_before(self, drained_before_us: int) -> None:
+        """Forget old message ids (see :func:`prune_ids`), in the writer's next round."""
+        self._prune_before_us = drained_before_us
+        self._pending.put(_MAINTAIN)
+
     def has_batches(self) -> bool:
         first = self._connection.execute("SELECT 1 FROM ingest_batches LIMIT 1").fetchone()
         return first is not None
@@ -130,7 +139,10 @@ class IngestBuffer:
             first = self._pending.get()
             if first is None:
                 return
-            round_ = [first]
+            round_: list[tuple[Sequence[IngestRow], Future[int]]] = []
+            maintain = first is _MAINTAIN
+            if not maintain:
+                round_.append(first)
             stopping = False
             while len(round_) < MAX_REQUESTS_PER_COMMIT:
                 try:
@@ -140,16 +152,28 @@ class IngestBuffer:
                 if waiting is None:
                     stopping = True
                     break
-                round_.append(waiting)
-            self._commit(round_)
+                if waiting is _MAINTAIN:
+                    maintain = True
+                else:
+                    round_.append(waiting)
+            self._commit(round_, maintain)
             if stopping:
                 return
 
-    def _commit(self, round_: list[tuple[Sequence[IngestRow], Future[int]]]) -> None:
+    def _commit(
+        self, round_: list[tuple[Sequence[IngestRow], Future[int]]], maintain: bool
+    ) -> None:
         cursor = self._connection.cursor()
         try:
             cursor.execute("BEGIN IMMEDIATE")
             stored = [_store_new(cursor, rows) for rows, _done in round_]
+            if maintain and self._forget is not None:
+                through, drained_us = self._forget
+                forget_drained(self._connection, through)
+                record_drain(self._connection, through, drained_us)
+            if maintain and self._prune_before_us is not None:
+                prune_ids(self._connection, self._prune_before_us)
+                self._prune_before_us = None
             cursor.execute("COMMIT")
         except BaseException as error:
             if self._connection.in_transaction:

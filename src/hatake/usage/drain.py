@@ -31,6 +31,9 @@ from hatake.usage.store import EVENTS_ARROW_SCHEMA, EVENTS_TABLE
 from hatake.usage.tracking import ROW_FIELDS
 
 PROGRESS_TABLE = "ingest_progress"
+# identify traits of users no group call has placed in an account yet. Kept in the analytics
+# store, which only the drain writes, so the ingest buffer's file has a single writer.
+IDENTITIES_TABLE = "ingest_identities"
 EVENT_TYPES = ("track", "page", "screen")
 CHUNK = 50_000
 # Group traits that map onto account columns; any other trait whose name is a custom field
@@ -79,6 +82,10 @@ class Drained:
 def drained_through(analytics: DuckDBBackend) -> int:
     raw = analytics.con
     raw.execute(f"CREATE TABLE IF NOT EXISTS {PROGRESS_TABLE} (drained_through BIGINT NOT NULL)")
+    raw.execute(
+        f"CREATE TABLE IF NOT EXISTS {IDENTITIES_TABLE} "
+        "(user_id VARCHAR PRIMARY KEY, traits VARCHAR NOT NULL, timestamp_us BIGINT NOT NULL)"
+    )
     row = raw.execute(f"SELECT drained_through FROM {PROGRESS_TABLE}").fetchone()
     return int(row[0]) if row else 0
 
@@ -105,7 +112,7 @@ def drain(
     people_rows = [Message(*row) for row in rows if row[TYPE] not in EVENT_TYPES]
     events = [row for row in rows if row[TYPE] in EVENT_TYPES]
     with transaction(sessions) as session:
-        people = _apply_people(connection, session, people_rows, set(custom_keys))
+        people = _apply_people(analytics.con, session, people_rows, set(custom_keys))
         session.flush()
         unattributed = {row[USER_ID] for row in events if row[GROUP_ID] is None and row[USER_ID]}
         accounts_of = _accounts_of_users(session, unattributed | people.linked_users)
@@ -123,8 +130,13 @@ def drain(
     except BaseException:
         raw.execute("ROLLBACK")
         raise
-    buffer.forget_drained(connection, through)
-    buffer.record_drain(connection, through, int(time.time() * 1_000_000))
+    drained_us = int(time.time() * 1_000_000)
+    if memory is not None:
+        # The server's buffer file has one writer thread, which does this in its next round.
+        memory.forget_through(through, drained_us)
+    else:
+        buffer.forget_drained(connection, through)
+        buffer.record_drain(connection, through, drained_us)
     return Drained(
         drained_through=through,
         messages=len(rows),
@@ -143,7 +155,7 @@ class _People:
 
 
 def _apply_people(
-    connection: sqlite3.Connection,
+    raw: Any,
     session: Session,
     messages: list[Message],
     custom_keys: set[str],
@@ -180,7 +192,7 @@ def _apply_people(
                 continue
             contact = contacts.get(message.user_id)
             if contact is None:
-                _remember_identity(connection, message.user_id, traits, message.timestamp_us)
+                _remember_identity(raw, message.user_id, traits, message.timestamp_us)
             else:
                 _apply_contact_traits(contact, traits)
             continue
@@ -203,7 +215,7 @@ def _apply_people(
                 name=message.user_id,
                 created_on=_day(message.timestamp_us),
             )
-            _apply_contact_traits(contact, _remembered_identity(connection, message.user_id))
+            _apply_contact_traits(contact, _remembered_identity(raw, message.user_id))
             session.add(contact)
             contacts[message.user_id] = contact
             people.contacts_created += 1
@@ -252,19 +264,17 @@ def _apply_contact_traits(contact: Contact, traits: dict[str, Any]) -> None:
     contact.updated_at = utcnow()
 
 
-def _remember_identity(
-    connection: sqlite3.Connection, user_id: str, traits: dict[str, Any], timestamp_us: int
-) -> None:
-    known = _remembered_identity(connection, user_id)
-    connection.execute(
-        "INSERT OR REPLACE INTO ingest_identities VALUES (?, ?, ?)",
-        (user_id, orjson.dumps({**known, **traits}).decode(), timestamp_us),
+def _remember_identity(raw: Any, user_id: str, traits: dict[str, Any], timestamp_us: int) -> None:
+    known = _remembered_identity(raw, user_id)
+    raw.execute(
+        f"INSERT OR REPLACE INTO {IDENTITIES_TABLE} VALUES (?, ?, ?)",
+        [user_id, orjson.dumps({**known, **traits}).decode(), timestamp_us],
     )
 
 
-def _remembered_identity(connection: sqlite3.Connection, user_id: str) -> dict[str, Any]:
-    row = connection.execute(
-        "SELECT traits FROM ingest_identities WHERE user_id = ?", (user_id,)
+def _remembered_identity(raw: Any, user_id: str) -> dict[str, Any]:
+    row = raw.execute(
+        f"SELECT traits FROM {IDENTITIES_TABLE} WHERE user_id = ?", [user_id]
     ).fetchone()
     return orjson.loads(row[0]) if row else {}
 

@@ -63,17 +63,10 @@ def drain_all(runtime: Runtime, memory: IngestBuffer | None = None) -> DrainTota
     return totals
 
 
-def forget_old_messages(runtime: Runtime) -> int:
-    """Forget message ids past the retention, so the dedup table does not grow forever."""
-    connection = buffer.open_connection(runtime.settings.ingest_file)
-    try:
-        with runtime.analytics_lock:
-            through = drain.drained_through(runtime.analytics())
-        horizon = datetime.now(UTC) - timedelta(days=runtime.settings.ingest_retention_days)
-        buffer.forget_drained(connection, through)
-        return buffer.prune_ids(connection, int(horizon.timestamp() * 1_000_000))
-    finally:
-        connection.close()
+def retention_horizon_us(runtime: Runtime) -> int:
+    """Message ids drained before this moment no longer deduplicate retries."""
+    horizon = datetime.now(UTC) - timedelta(days=runtime.settings.ingest_retention_days)
+    return int(horizon.timestamp() * 1_000_000)
 
 
 @dataclass
@@ -113,7 +106,7 @@ class Ingestion:
                 if drained.messages:
                     log.info("drained %s tracking messages", drained.messages)
                 if time.monotonic() >= next_prune:
-                    forget_old_messages(self.runtime)
+                    self.buffer.prune_ids_before(retention_horizon_us(self.runtime))
                     next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
             except Exception:
                 # The chunk stays in the buffer and is retried on the next round.
