@@ -254,7 +254,7 @@ INACTIVE = {
 }
 
 
-@pytest.mark.parametrize("tier", ["tech", "high", None])
+@pytest.mark.parametrize("tier", ["tech_touch", "high_touch", None])
 def test_the_default_separates_a_healthy_account_from_an_inactive_one(tier: str | None) -> None:
     definition = default_definition()
     healthy = score_account(definition, {"tier": tier}, HEALTHY)
@@ -265,4 +265,4 @@ def test_the_default_separates_a_healthy_account_from_an_inactive_one(tier: str 
     assert inactive.score is not None
     assert inactive.score < 40
     assert inactive.grade == "at_risk"
-    assert healthy.profile == ("tech_touch" if tier == "tech" else "default")
+    assert healthy.profile == ("tech_touch" if tier == "tech_touch" else "default")

@@ -70,7 +70,7 @@ def test_the_sentiment_factor_in_the_default_definition() -> None:
     1 → 0 points, 5 → 100. A rating of 4 is 75 points at 15 × 40 / 100 = 6.0 weight, so it
     contributes 4.5. Without a rating its weight goes to NPS (redistribute)."""
     definition = default_definition()
-    assert definition.version == "2026-11-23.3"
+    assert definition.version == "2026-11-24.1"
     base = {"open_tickets": 0.0, "days_since_meaningful_touch": 14.0}
     rated = score_account(definition, {"plan": "standard"}, {**base, "csm_sentiment": 4.0})
     factor = next(f for f in rated.factors if f.metric == "csm_sentiment")

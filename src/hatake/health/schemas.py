@@ -67,7 +67,7 @@ class SentimentRead(BaseModel):
 
 class HealthHistoryPoint(BaseModel):
     as_of: date = Field(examples=["2026-11-20"])
-    definition_version: str = Field(examples=["2026-11-23.3"])
+    definition_version: str = Field(examples=["2026-11-24.1"])
     profile: str | None = Field(examples=["default"])
     score: float | None = Field(examples=[74.1])
     grade: str | None = Field(examples=["healthy"])
@@ -94,7 +94,7 @@ class FactorChangeRead(BaseModel):
 class ScoredDayRead(BaseModel):
     requested: date = Field(description="The day asked for")
     as_of: date = Field(description="The stored day used: the requested one or the nearest earlier")
-    definition_version: str = Field(examples=["2026-11-23.3"])
+    definition_version: str = Field(examples=["2026-11-24.1"])
     score: float | None = Field(examples=[74.1])
     grade: str | None = Field(examples=["healthy"])
 

@@ -7,16 +7,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 from ibis.backends.duckdb import Backend as DuckDBBackend
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from hatake.accounts.models import Account
 from hatake.core.settings import HealthConfig, Settings
 from hatake.health import compute, facts, snapshots
 from hatake.health.definition import Definition, validate_metrics
 from hatake.health.factors import Value, known_metrics, metric_columns, plain
 from hatake.health.scoring import ScoreColumns, ScoreResult, score_columns
+from hatake.lifecycle.models import LifecyclePeriod
 from hatake.team.models import OrgSettings
 from hatake.usage import rollups
 
@@ -64,7 +68,8 @@ def day_inputs(
     state = facts.read_state(
         session, start=start, end=end, time_zone=time_zone, custom_keys=custom_keys
     )
-    return _inputs(analytics, state, start=start, end=end, config=config, custom_keys=custom_keys)
+    inputs = _inputs(analytics, state, start=start, end=end, config=config, custom_keys=custom_keys)
+    return _with_lifecycle(inputs, lifecycle_periods(session, start=start, end=end))
 
 
 def _inputs(
@@ -88,11 +93,72 @@ def _inputs(
     )
     columns = {name: _numpy(table[name]) for name in table.column_names}
     columns["milestones_total"] = np.full(table.num_rows, float(len(milestones)) or np.nan)
-    # Tiers and lifecycle stages arrive with their own capability; until then only the plan
-    # can select a profile.
+    # Tier and stage are filled in from the lifecycle history (see _with_lifecycle).
     attributes = {name: np.full(table.num_rows, None, dtype=object) for name in RULE_COLUMNS}
     attributes["plan"] = columns["plan"]
     return DayInputs(table, attributes, metric_columns(columns, custom_keys))
+
+
+def lifecycle_periods(session: Session, *, start: date, end: date) -> pa.Table:
+    """The recorded tier and stage periods that overlap [start, end], by account external id."""
+    rows = session.execute(
+        select(
+            Account.external_id,
+            LifecyclePeriod.dimension,
+            LifecyclePeriod.value,
+            LifecyclePeriod.entered_on,
+            LifecyclePeriod.left_on,
+        )
+        .join(Account, Account.id == LifecyclePeriod.account_id)
+        .where(
+            LifecyclePeriod.entered_on <= end,
+            or_(LifecyclePeriod.left_on.is_(None), LifecyclePeriod.left_on > start),
+        )
+    ).all()
+    names = ("account_id", "dimension", "value", "entered_on", "left_on")
+    types = (pa.string(), pa.string(), pa.string(), pa.date32(), pa.date32())
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    return pa.table(
+        [pa.array(column, type=kind) for column, kind in zip(columns, types, strict=True)],
+        names=list(names),
+    )
+
+
+def _with_lifecycle(inputs: DayInputs, periods: pa.Table) -> DayInputs:
+    """Each row's tier and stage on its day, so profile rules can select by them: a period
+    holds from the day it was entered up to, not including, the day it was left."""
+    if periods.num_rows == 0 or inputs.rows == 0:
+        return inputs
+    con = duckdb.connect()
+    try:
+        con.register("periods", periods)
+        con.register(
+            "scored",
+            pa.table(
+                {
+                    "row": pa.array(np.arange(inputs.rows), pa.int64()),
+                    "account_id": inputs.table["account_id"],
+                    "day": inputs.table["day"],
+                }
+            ),
+        )
+        found = con.execute(
+            "SELECT s.row, p.dimension, p.value FROM scored s JOIN periods p "
+            "ON p.account_id = s.account_id AND p.entered_on <= s.day "
+            "AND (p.left_on IS NULL OR s.day < p.left_on)"
+        ).to_arrow_table()
+    finally:
+        con.close()
+    rows = found["row"].to_numpy()
+    dimensions = np.asarray(found["dimension"].to_pylist(), dtype=object)
+    values = np.asarray(found["value"].to_pylist(), dtype=object)
+    attributes = dict(inputs.attributes)
+    for name in ("tier", "stage"):
+        column = np.full(inputs.rows, None, dtype=object)
+        chosen = dimensions == name
+        column[rows[chosen]] = values[chosen]
+        attributes[name] = column
+    return DayInputs(inputs.table, attributes, inputs.metrics)
 
 
 def _numpy(column: pa.ChunkedArray) -> np.ndarray:
@@ -205,12 +271,14 @@ def refresh_days(
     state = facts.read_state(
         session, start=start, end=end, time_zone=time_zone, custom_keys=custom_keys
     )
+    periods = lifecycle_periods(session, start=start, end=end)
     refreshed: list[RefreshedDay] = []
     unchecked = 0
     for first, last in _chunks(start, end):
         inputs = _inputs(
             analytics, state, start=first, end=last, config=config, custom_keys=custom_keys
         )
+        inputs = _with_lifecycle(inputs, periods)
         refreshed += _store_pass(analytics, inputs, first, last, definition)
         # Dropped before the next pass is computed, so two passes never share the memory.
         del inputs
