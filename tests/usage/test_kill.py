@@ -25,10 +25,12 @@ BATCH = 100
 
 
 @contextmanager
-def hatake_server(port: int) -> Iterator[subprocess.Popen[bytes]]:
+def hatake_server(
+    port: int, extra_env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     """`hatake serve` in its own process (so it can be killed), draining every 50 ms to make a
     kill in the middle of a drain likely."""
-    env = {**os.environ, "HATAKE_INGEST_DRAIN_INTERVAL_SECONDS": "0.05"}
+    env = {**os.environ, "HATAKE_INGEST_DRAIN_INTERVAL_SECONDS": "0.05", **(extra_env or {})}
     hatake = str(Path(sys.executable).parent / "hatake")
     server = subprocess.Popen(
         [hatake, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL
@@ -122,3 +124,29 @@ def test_every_acknowledged_event_survives_a_kill_exactly_once(
     assert set(acknowledged) <= set(counts)
     retried = {str(m["messageId"]) for batch in unanswered for m in batch}
     assert set(counts) == set(acknowledged) | retried
+
+
+def test_refresh_moves_what_a_stopped_server_left_in_the_buffer(
+    settings: Settings, keys: Keys
+) -> None:
+    """Events acknowledged by a server killed before its drain ran are moved by the next
+    `hatake refresh`."""
+    from typer.testing import CliRunner
+
+    from hatake.cli import app
+
+    port = _free_port()
+    env = {"HATAKE_INGEST_DRAIN_INTERVAL_SECONDS": "3600"}
+    with hatake_server(port, extra_env=env) as server:
+        batch = batch_of(9, 0)
+        answer = httpx.post(
+            f"http://127.0.0.1:{port}/v1/batch",
+            content=orjson.dumps({"batch": batch}),
+            auth=(keys.write_key, ""),
+        )
+        assert answer.status_code == 200
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+    refreshed = CliRunner().invoke(app, ["refresh"])
+    assert refreshed.exit_code == 0, refreshed.output
+    assert set(stored_events(settings)) == {str(m["messageId"]) for m in batch}

@@ -66,11 +66,15 @@ def refresh(
         typer.Option(help="Definition version or YAML file (default: the active version)"),
     ] = None,
 ) -> None:
-    """Compute and store health scores with their per-factor explanation."""
+    """Compute and store health scores with their per-factor explanation. Tracking events a
+    stopped server left in the ingest buffer are moved into the stores first."""
+    from hatake.usage.ingest import drain_all
+
     _ = cli_gettext()
     with cli_runtime() as runtime:
         with transaction(runtime.sessions) as session:
             document = _definition(session, definition)
+        drain_all(runtime)
         days = _days(as_of.date() if as_of else None, backfill)
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task(_("Scoring"), total=len(days))
