@@ -11,16 +11,14 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 from ibis.backends.duckdb import Backend as DuckDBBackend
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from hatake.accounts.models import Account
 from hatake.core.settings import HealthConfig, Settings
 from hatake.health import compute, facts, snapshots
 from hatake.health.definition import Definition, validate_metrics
 from hatake.health.factors import Value, known_metrics, metric_columns, plain
 from hatake.health.scoring import ScoreColumns, ScoreResult, score_columns
-from hatake.lifecycle.models import LifecyclePeriod
+from hatake.lifecycle import repository as lifecycle_repository
 from hatake.team.models import OrgSettings
 from hatake.usage import rollups
 
@@ -69,7 +67,9 @@ def day_inputs(
         session, start=start, end=end, time_zone=time_zone, custom_keys=custom_keys
     )
     inputs = _inputs(analytics, state, start=start, end=end, config=config, custom_keys=custom_keys)
-    return _with_lifecycle(inputs, lifecycle_periods(session, start=start, end=end))
+    return _with_lifecycle(
+        inputs, lifecycle_repository.periods_overlapping(session, start=start, end=end)
+    )
 
 
 def _inputs(
@@ -97,31 +97,6 @@ def _inputs(
     attributes = {name: np.full(table.num_rows, None, dtype=object) for name in RULE_COLUMNS}
     attributes["plan"] = columns["plan"]
     return DayInputs(table, attributes, metric_columns(columns, custom_keys))
-
-
-def lifecycle_periods(session: Session, *, start: date, end: date) -> pa.Table:
-    """The recorded tier and stage periods that overlap [start, end], by account external id."""
-    rows = session.execute(
-        select(
-            Account.external_id,
-            LifecyclePeriod.dimension,
-            LifecyclePeriod.value,
-            LifecyclePeriod.entered_on,
-            LifecyclePeriod.left_on,
-        )
-        .join(Account, Account.id == LifecyclePeriod.account_id)
-        .where(
-            LifecyclePeriod.entered_on <= end,
-            or_(LifecyclePeriod.left_on.is_(None), LifecyclePeriod.left_on > start),
-        )
-    ).all()
-    names = ("account_id", "dimension", "value", "entered_on", "left_on")
-    types = (pa.string(), pa.string(), pa.string(), pa.date32(), pa.date32())
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
-    return pa.table(
-        [pa.array(column, type=kind) for column, kind in zip(columns, types, strict=True)],
-        names=list(names),
-    )
 
 
 def _with_lifecycle(inputs: DayInputs, periods: pa.Table) -> DayInputs:
@@ -271,7 +246,7 @@ def refresh_days(
     state = facts.read_state(
         session, start=start, end=end, time_zone=time_zone, custom_keys=custom_keys
     )
-    periods = lifecycle_periods(session, start=start, end=end)
+    periods = lifecycle_repository.periods_overlapping(session, start=start, end=end)
     refreshed: list[RefreshedDay] = []
     unchecked = 0
     for first, last in _chunks(start, end):

@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
+import pyarrow as pa
 from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -108,6 +109,32 @@ def periods_on(
     if with_account:
         statement = statement.options(selectinload(LifecyclePeriod.account))
     return session.scalars(statement).all()
+
+
+def periods_overlapping(session: Session, *, start: date, end: date) -> pa.Table:
+    """The recorded tier and stage periods that overlap [start, end], by account external id,
+    for scoring a range of days at once (health.service matches each row's day to them)."""
+    rows = session.execute(
+        select(
+            Account.external_id,
+            LifecyclePeriod.dimension,
+            LifecyclePeriod.value,
+            LifecyclePeriod.entered_on,
+            LifecyclePeriod.left_on,
+        )
+        .join(Account, Account.id == LifecyclePeriod.account_id)
+        .where(
+            LifecyclePeriod.entered_on <= end,
+            or_(LifecyclePeriod.left_on.is_(None), LifecyclePeriod.left_on > start),
+        )
+    ).all()
+    names = ("account_id", "dimension", "value", "entered_on", "left_on")
+    types = (pa.string(), pa.string(), pa.string(), pa.date32(), pa.date32())
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    return pa.table(
+        [pa.array(column, type=kind) for column, kind in zip(columns, types, strict=True)],
+        names=list(names),
+    )
 
 
 def periods_statement(dimension: str, day: date) -> Select[tuple[LifecyclePeriod]]:

@@ -437,18 +437,11 @@ def _timestamp(
 
 
 def _instant(message: dict[str, Any], name: str, problem: Any) -> datetime | None:
-    value = message.get(name)
-    if value is None:
+    parsed = _parsed(message.get(name))
+    if parsed is False:
+        problem("{field} must be an ISO 8601 date and time.", name, message[name], field=name)
         return None
-    if not isinstance(value, str):
-        problem("{field} must be an ISO 8601 date and time.", name, value, field=name)
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        problem("{field} must be an ISO 8601 date and time.", name, value, field=name)
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return parsed  # type: ignore[return-value]
 
 
 def _derived_id(encoded: bytes) -> str:
