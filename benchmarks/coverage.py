@@ -1,9 +1,11 @@
-"""Benchmark of the contact-coverage report at 10,000 accounts and 500,000 touchpoints.
+"""Benchmark of the contact-coverage report and today's queue at 10,000 accounts and 500,000
+touchpoints.
 
 Copies /tmp/bench10k (built by `HATAKE_HOME=/tmp/bench10k hatake demo --accounts 10000
 --months 12 --today 2026-11-23 --score-days 0`; never modified) to /tmp/bench10k-coverage, adds
-touchpoints until there are 500,000, then times ``coverage_service.build_report`` (what the page,
-the API and the CLI all run) several times and prints the median.
+touchpoints until there are 500,000, then times the coverage page, its cells and its API, and
+today's queue (``queue_service.build_queue``: the page for the whole team and for one CSM, and
+the API) several times and prints the medians.
 
     .venv/bin/python benchmarks/coverage.py [--runs 7]
 """
@@ -32,6 +34,7 @@ from hatake.coverage.models import CHANNELS, Touchpoint
 SOURCE, COPY = Path("/tmp/bench10k"), Path("/tmp/bench10k-coverage")
 TOUCHPOINTS = 500_000
 DAY = date(2026, 11, 23)
+CSM = "csm1@hatake.example"  # one of the six demo CSMs, about a sixth of the accounts
 
 
 def prepare() -> Settings:
@@ -109,6 +112,9 @@ def main() -> None:
                 client, f"/coverage/cells?as_of={day}", runs
             ),
             "coverage API": _median_ms(client, f"/api/v1/coverage?as_of={day}", runs, **api),
+            "queue page, whole team": _median_ms(client, f"/queue?owner=all&as_of={day}", runs),
+            "queue page, one CSM": _median_ms(client, f"/queue?owner={CSM}&as_of={day}", runs),
+            "queue API, whole team": _median_ms(client, f"/api/v1/queue?as_of={day}", runs, **api),
         }
     print(f"{touchpoints:,} touchpoints, as of {day}")
     for name, value in figures.items():

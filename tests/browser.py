@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from tests.helpers import PASSWORD
 
@@ -22,6 +22,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# Playwright's 5 s default is too short for a 2-core CI machine running two test workers: a page
+# such as /docs renders the whole OpenAPI document after the server first builds it. The
+# expectations themselves are unchanged; they only get longer to come true.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,12 @@ from typing import Annotated
 
 import typer
 
+from hatake.accounts.portfolio_cli import assign
 from hatake.core.cli_support import cli_gettext, cli_runtime, console
 from hatake.core.db import transaction
 from hatake.coverage.coverage_cli import coverage
+from hatake.coverage.queue_cli import queue
+from hatake.coverage.review_cli import review
 from hatake.demo.cli import demo
 from hatake.health.cli import backtest, fit, refresh
 from hatake.health.definitions_cli import definition_app
@@ -16,6 +19,7 @@ from hatake.imports.cli import import_file
 from hatake.lifecycle.cli import stages, tiers
 from hatake.lifecycle.matrix_cli import matrix
 from hatake.lifecycle.segment_cli import segments
+from hatake.reports.cli import report_app
 from hatake.team import repository as team_repository
 from hatake.team import service as team_service
 from hatake.usage.cli import source_app
@@ -29,6 +33,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(user_app, name="user")
 app.add_typer(definition_app, name="definition")
 app.add_typer(source_app, name="source")
+app.add_typer(report_app, name="report")
 app.command("demo")(demo)
 app.command("import")(import_file)
 app.command("refresh")(refresh)
@@ -37,6 +42,9 @@ app.command("fit")(fit)
 app.command("segments")(segments)
 app.command("matrix")(matrix)
 app.command("coverage")(coverage)
+app.command("review")(review)
+app.command("queue")(queue)
+app.command("assign")(assign)
 app.command("stages")(stages)
 app.command("tiers")(tiers)
 

@@ -18,6 +18,14 @@ from tests.helpers import create_user
 Importer = Callable[..., ImportReport]
 
 
+@pytest.fixture(autouse=True)
+def dollar_rate(settings: Settings) -> None:
+    """The import files hold a USD subscription, and an import refuses a currency the revenue
+    reports could not convert into the organisation's: give them a rate."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    settings.config_file.write_text("[revenue.rates]\nUSD = 150.0\n")
+
+
 @pytest.fixture
 def csm(session: Session) -> User:
     user = create_user(session, email="csm@example.com", name="佐藤 CSM")

@@ -143,6 +143,13 @@ def search_accounts(
     ], total
 
 
+def filtered_account_ids(session: Session, filters: AccountFilter) -> list[int]:
+    """Ids of every account the list shows for ``filters`` (bulk assignment acts on them)."""
+    current = _current_subscriptions()
+    statement = select(Account.id).outerjoin(current, current.c.account_id == Account.id)
+    return list(session.scalars(_filtered(statement, filters, current).order_by(Account.id)))
+
+
 def get_account(session: Session, account_id: int) -> Account | None:
     return session.scalar(
         select(Account).options(selectinload(Account.owner)).where(Account.id == account_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import typer
 from rich.console import Console
@@ -38,3 +39,14 @@ def cli_runtime() -> Iterator[Runtime]:
     finally:
         if runtime is not None:
             runtime.close()
+
+
+def as_of_day(value: str | None) -> date | None:
+    """An ``--as-of`` option as a day (None when left out); a value that is not YYYY-MM-DD
+    is refused with the option named, and the command exits with 2 before any work."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        message = cli_gettext()("--as-of: {value} is not a date (YYYY-MM-DD).")
+        error_console.print(f"[red]{message.format(value=value)}[/red]")
+        raise typer.Exit(2) from None

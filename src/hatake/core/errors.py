@@ -37,6 +37,22 @@ class InvalidInput(HatakeError):
     message_key = "Invalid input."
 
 
+class ConfigKeyError(HatakeError):
+    """One key of a config.toml section that a capability checks when it uses it: the detail
+    names the key and the reason, both translated. A subclass gives its section's title
+    (``message_key``) and detail (``detail_key``, with ``{field}`` and ``{reason}``)."""
+
+    status_code = 400
+    detail_key = "config.toml {field}: {reason}"
+
+    def __init__(self, field: str, reason: str, **params: Any) -> None:
+        super().__init__(self.detail_key, field=field, reason=reason, **params)
+
+    def render(self, gettext: Any) -> str:
+        reason = gettext(self.params["reason"]).format(**self.params)
+        return gettext(self.detail_key).format(**{**self.params, "reason": reason})
+
+
 class Unauthorized(HatakeError):
     status_code = 401
     message_key = "Authentication required."

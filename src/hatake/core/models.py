@@ -1,8 +1,10 @@
 """Every table, imported in one place so Alembic and tests see the whole schema."""
 
 from hatake.accounts.models import Account, Contact, Subscription
+from hatake.accounts.portfolio_models import AccountOwnerChange
 from hatake.core.db import Base
 from hatake.coverage.models import Task, TaskComment, Touchpoint
+from hatake.coverage.queue_models import QueueSnooze
 from hatake.health.models import CsmSentiment, ScoreDefinition
 from hatake.lifecycle.matrix_models import MatrixConfigVersion
 from hatake.lifecycle.models import (
@@ -20,6 +22,7 @@ from hatake.voc.models import SurveyResponse
 
 __all__ = [
     "Account",
+    "AccountOwnerChange",
     "ApiToken",
     "Base",
     "Contact",
@@ -30,6 +33,7 @@ __all__ = [
     "MatrixConfigVersion",
     "MilestoneTick",
     "OrgSettings",
+    "QueueSnooze",
     "ScoreDefinition",
     "Segment",
     "SegmentCount",

@@ -69,6 +69,15 @@ class FileConfig(BaseModel):
     # Contact cadences per touch tier; checked by hatake.coverage.cadence when used, so an
     # error names the field instead of stopping every command that reads config.toml.
     coverage: dict[str, Any] = {}
+    # Weights of today's queue; checked by hatake.coverage.queue_config when used, like
+    # [coverage].
+    queue: dict[str, Any] = {}
+    # Exchange rates into the organisation's currency for the revenue reports; checked by
+    # hatake.revenue.revenue_config when used.
+    revenue: dict[str, Any] = {}
+    # Gross margin and discount rate of customer lifetime value; checked by
+    # hatake.revenue.clv_config when used.
+    clv: dict[str, Any] = {}
 
     @property
     def custom_keys(self) -> list[str]:

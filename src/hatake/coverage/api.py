@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hatake.coverage import repository, service
+from hatake.coverage import coverage_service, repository, service
 from hatake.coverage.schemas import (
     TaskCreate,
     TaskFilters,
@@ -26,6 +26,7 @@ add_routes(
         read=TouchpointRead, create=TouchpointCreate, update=TouchpointUpdate,
         filters=TouchpointFilters, list_rows=repository.list_touchpoints,
         sorts=list(repository.TOUCHPOINT_SORTS),
+        check_payload=coverage_service.check_touch_payload,
     ),
 )  # fmt: skip
 add_routes(

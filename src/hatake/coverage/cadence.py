@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from hatake.core.errors import HatakeError
+from hatake.core.errors import ConfigKeyError
 from hatake.lifecycle.tiers import TIER_ORDER
 
 DEFAULT_CADENCES: dict[str, int] = {"high_touch": 14, "low_touch": 45, "tech_touch": 90}
@@ -21,16 +22,9 @@ DEFAULT_CADENCE_DAYS = 30
 DEFAULT_FUTURE_TOLERANCE_MINUTES = 60
 
 
-class CoverageConfigError(HatakeError):
-    status_code = 400
-    message_key = "config.toml coverage.{field}: {reason}"
-
-    def __init__(self, field: str, reason: str, **params: Any) -> None:
-        super().__init__(self.message_key, field=field, reason=reason, **params)
-
-    def render(self, gettext: Any) -> str:
-        reason = gettext(self.params["reason"]).format(**self.params)
-        return gettext(self.message_key).format(**{**self.params, "reason": reason})
+class CoverageConfigError(ConfigKeyError):
+    message_key = "config.toml [coverage] is not valid."
+    detail_key = "config.toml coverage.{field}: {reason}"
 
 
 @dataclass(frozen=True)
@@ -38,6 +32,9 @@ class CadenceConfig:
     cadences: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_CADENCES))
     default_days: int = DEFAULT_CADENCE_DAYS
     future_tolerance_minutes: int = DEFAULT_FUTURE_TOLERANCE_MINUTES
+    # Tiers whose automated sends count as meaningful touches; none unless configured, since
+    # a newsletter is a touch only where tech touch is the agreed way of serving a customer.
+    automated_touches_count_for: frozenset[str] = frozenset()
 
     def cadence_for(self, tier: str | None) -> int:
         """The cadence of an account in ``tier`` (``None``: no tier recorded)."""
@@ -55,7 +52,20 @@ def _positive_days(value: object, name: str) -> int:
     return value
 
 
-KNOWN_KEYS = frozenset({"cadence_days", "default_cadence_days", "future_tolerance_minutes"})
+def too_far_ahead(moment: datetime, *, now: datetime, tolerance_minutes: int) -> bool:
+    """Whether a touch dated ``moment`` lies further in the future than the tolerance allows:
+    the one rule of the touch form, the REST API and the CSV import."""
+    return moment > now + timedelta(minutes=tolerance_minutes)
+
+
+KNOWN_KEYS = frozenset(
+    {
+        "cadence_days",
+        "default_cadence_days",
+        "future_tolerance_minutes",
+        "automated_touches_count_for",
+    }
+)
 
 
 def parse_cadence_config(raw: Mapping[str, Any]) -> CadenceConfig:
@@ -83,6 +93,22 @@ def parse_cadence_config(raw: Mapping[str, Any]) -> CadenceConfig:
         raise CoverageConfigError(
             "future_tolerance_minutes", "must be a whole number of minutes, 0 or more"
         )
+    automated = raw.get("automated_touches_count_for", [])
+    if not isinstance(automated, list) or not all(isinstance(tier, str) for tier in automated):
+        raise CoverageConfigError(
+            "automated_touches_count_for", 'must be a list of tiers, e.g. ["tech_touch"]'
+        )
+    for tier in automated:
+        if tier not in TIER_ORDER:
+            raise CoverageConfigError(
+                "automated_touches_count_for",
+                "unknown tier {value}; use one of {tiers}",
+                value=tier,
+                tiers=", ".join(TIER_ORDER),
+            )
     return CadenceConfig(
-        cadences=cadences, default_days=default_days, future_tolerance_minutes=tolerance
+        cadences=cadences,
+        default_days=default_days,
+        future_tolerance_minutes=tolerance,
+        automated_touches_count_for=frozenset(automated),
     )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from hatake.core.cli_support import cli_gettext, cli_runtime, console, error_console
+from hatake.core.cli_support import as_of_day, cli_gettext, cli_runtime, console
 from hatake.core.db import transaction
 from hatake.coverage import coverage_service as service
 from hatake.coverage.coverage import Share
@@ -27,13 +26,7 @@ def coverage(
 ) -> None:
     """Show contact coverage (接触率): overall, per CSM and tier, trend, accounts not covered."""
     _ = cli_gettext()
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        error_console.print(
-            f"[red]{_('--as-of: {value} is not a date (YYYY-MM-DD).').format(value=as_of)}[/red]"
-        )
-        raise typer.Exit(2) from None
+    day = as_of_day(as_of)
     with cli_runtime() as runtime, transaction(runtime.sessions) as session:
         report = service.build_report(
             session,

@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from sqlalchemy.orm import Session
 
-from hatake.core.errors import Forbidden, InvalidInput
+from hatake.core.db import utcnow
+from hatake.core.errors import Forbidden, InvalidField, InvalidInput
 from hatake.core.settings import Settings
 from hatake.coverage import coverage_repository as repository
-from hatake.coverage.cadence import CadenceConfig, parse_cadence_config
+from hatake.coverage.cadence import CadenceConfig, parse_cadence_config, too_far_ahead
 from hatake.coverage.coverage import (
     TARGET,
     AccountCoverage,
@@ -76,7 +77,19 @@ class CellsAndStages:
     by_stage: dict[str | None, Share]
 
 
-def _day_start(day: date, zone: ZoneInfo) -> datetime:
+EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _latest(first: dict[int, datetime], second: dict[int, datetime]) -> dict[int, datetime]:
+    """Per account, the later of two last-touch moments."""
+    return {
+        account: max(moment for moment in (first.get(account), second.get(account)) if moment)
+        for account in first.keys() | second.keys()
+    }
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The moment ``day`` begins in ``zone``: local days as UTC ranges for the queries."""
     return datetime.combine(day, time.min, zone)
 
 
@@ -104,34 +117,51 @@ def _running(
 
 def build_report(session: Session, *, day: date, cadences: CadenceConfig) -> CoverageReport:
     """Coverage on ``day`` with the per-CSM and per-tier breakdowns, the 12-week trend and the
-    accounts not covered: five set-based reads, the rest NumPy (see coverage.py)."""
+    accounts not covered: a few set-based reads (the names only of the accounts not covered),
+    the rest NumPy (see coverage.py)."""
     zone_name = org_time_zone(session)
     zone = ZoneInfo(zone_name)
     days = week_ends(day)
     terms = repository.terms_between(session, days[0], day)
-    account_ids = np.array(sorted({row.account_id for row in terms}), dtype=np.int64)
+    # Columns by position: a row's attributes by name cost more than the rest of the loop.
+    term_accounts, _starts, _ends, term_owners = list(zip(*terms, strict=True)) or [()] * 4
+    account_ids = np.unique(np.array(term_accounts, dtype=np.int64))
     n = len(account_ids)
     active = _running(days, terms, account_ids, start=1, end=2) >= 0
 
     # Tiers can change over twelve weeks; each week end uses the tier recorded that day.
     periods = repository.tier_periods_between(session, days[0], day)
     tier_rows = _running(days, periods, account_ids, start=2, end=3)
-    period_cadences = [cadences.default_days] + [cadences.cadence_for(p.value) for p in periods]
+    tier_values = [row[1] for row in periods]
+    period_cadences = [cadences.default_days] + [cadences.cadence_for(v) for v in tier_values]
     cadence_grid = np.array(period_cadences, dtype=np.int64)[tier_rows + 1]
 
     # Touches older than (first week end - longest cadence in force) cover no week end.
     longest = int(cadence_grid.max()) if n else cadences.default_days
-    until = _day_start(day + timedelta(days=1), zone)
-    window_start = _day_start(days[0] - timedelta(days=longest), zone)
-    touch_accounts, moments = repository.meaningful_touch_moments(session, window_start, until)
-    known = np.isin(touch_accounts, account_ids)
-    epoch = date(1970, 1, 1).toordinal()
-    last_grid = last_touch_days(
-        days,
-        np.searchsorted(account_ids, touch_accounts[known]),
-        local_days(moments[known], zone_name).astype(np.int64) + epoch,
-        n,
+    until = day_start(day + timedelta(days=1), zone)
+    window_start = day_start(days[0] - timedelta(days=longest), zone)
+
+    automated_tiers = cadences.automated_touches_count_for
+    touches = repository.touch_moments(
+        session, window_start, until, with_sends=bool(automated_tiers)
     )
+    known = np.isin(touches.accounts, account_ids)
+    touch_days = local_days(touches.moments, zone_name).astype(np.int64) + EPOCH
+
+    def last_grid_of(kind: np.ndarray) -> np.ndarray:
+        return last_touch_days(
+            days,
+            np.searchsorted(account_ids, touches.accounts[known & kind]),
+            touch_days[known & kind],
+            n,
+        )
+
+    last_grid = last_grid_of(~touches.automated)
+    if automated_tiers:
+        # An automated send counts on the days the account is in a tier configured for it.
+        counts = np.array([False] + [v in automated_tiers for v in tier_values])[tier_rows + 1]
+        sends = last_grid_of(touches.automated)
+        last_grid = np.where(counts, np.maximum(last_grid, sends), last_grid)
     shares = trend(days, last_grid, active, cadence_grid)
 
     # The day itself, for the accounts under contract on it.
@@ -139,18 +169,30 @@ def build_report(session: Session, *, day: date, cadences: CadenceConfig) -> Cov
     current = account_ids[on]
     last_days, day_cadences = last_grid[-1][on], cadence_grid[-1][on]
     covered = covered_mask(day, last_days, day_cadences, np.ones(len(current), dtype=bool))
+    ids = current.tolist()
     tiers = {
-        int(account): periods[row].value
-        for account, row in zip(current, tier_rows[-1][on], strict=True)
+        account: tier_values[row]
+        for account, row in zip(ids, tier_rows[-1][on].tolist(), strict=True)
         if row >= 0
     }
-    info = {row.id: row for row in repository.accounts_with_owner(session)}
-    ids = current.tolist()
+    owner_now = dict(zip(term_accounts, term_owners, strict=True))
+    owners = repository.owner_names(
+        session, until, {account: owner_now[account] for account in ids}
+    )
     # "Days since" of an account touched only before the window: its last touch, looked up
     # for those accounts alone (a touch that old covers no cadence).
-    older = repository.last_touches_before(
-        session, window_start, [ids[i] for i in np.flatnonzero(last_days < 0)]
-    )
+    untouched = [ids[i] for i in np.flatnonzero(last_days < 0)]
+    older = repository.last_touches_before(session, window_start, untouched)
+    if automated_tiers:
+        older = _latest(
+            older,
+            repository.last_touches_before(
+                session,
+                window_start,
+                [a for a in untouched if tiers.get(a) in automated_tiers],
+                automated=True,
+            ),
+        )
 
     def last_touch(position: int) -> date | None:
         if last_days[position] >= 0:
@@ -158,7 +200,7 @@ def build_report(session: Session, *, day: date, cadences: CadenceConfig) -> Cov
         moment = older.get(ids[position])
         return None if moment is None else moment.astimezone(zone).date()
 
-    lines = [
+    lines = uncovered(
         AccountCoverage(
             account_id=ids[position],
             cadence_days=int(day_cadences[position]),
@@ -166,20 +208,21 @@ def build_report(session: Session, *, day: date, cadences: CadenceConfig) -> Cov
             day=day,
         )
         for position in np.flatnonzero(~covered).tolist()
-    ]
+    )
+    names = repository.account_names(session, [line.account_id for line in lines])
     missing = [
         UncoveredAccount(
             account_id=line.account_id,
-            external_id=info[line.account_id].external_id,
-            name=info[line.account_id].name,
-            owner=info[line.account_id].owner,
+            external_id=names[line.account_id][0],
+            name=names[line.account_id][1],
+            owner=owners[line.account_id],
             tier=tiers.get(line.account_id),
             cadence_days=line.cadence_days,
             last_touch=line.last_touch,
             days_since=line.days_since,
             days_overdue=line.days_overdue,
         )
-        for line in uncovered(lines)
+        for line in lines
     ]
     everyone = np.ones(len(ids), dtype=bool)
     return CoverageReport(
@@ -188,7 +231,7 @@ def build_report(session: Session, *, day: date, cadences: CadenceConfig) -> Cov
         covered=covered,
         tiers=tiers,
         overall=shares[-1],
-        by_owner=grouped(covered, everyone, [info[account].owner for account in ids]),
+        by_owner=grouped(covered, everyone, [owners[account] for account in ids]),
         by_tier=grouped(covered, everyone, [tiers.get(account) for account in ids]),
         trend=list(zip(days, shares, strict=True)),
         uncovered=missing,
@@ -219,9 +262,13 @@ def account_status(
 ) -> AccountCoverage:
     """One account's coverage on ``day`` (the card on the account page)."""
     zone = ZoneInfo(org_time_zone(session))
-    until = _day_start(day + timedelta(days=1), zone)
-    last = repository.last_touches_before(session, until, [account_id]).get(account_id)
+    until = day_start(day + timedelta(days=1), zone)
     tier = tier_of(session, [account_id], day).get(account_id)
+    touches = repository.last_touches_before(session, until, [account_id])
+    if tier in cadences.automated_touches_count_for:
+        sends = repository.last_touches_before(session, until, [account_id], automated=True)
+        touches = _latest(touches, sends)
+    last = touches.get(account_id)
     return AccountCoverage(
         account_id=account_id,
         cadence_days=cadences.cadence_for(tier),
@@ -241,6 +288,20 @@ class TouchForbidden(Forbidden):
 def check_touch_writer(role: str) -> None:
     if role not in TOUCH_WRITERS:
         raise TouchForbidden()
+
+
+def check_touch_payload(settings: Settings, values: dict[str, Any]) -> None:
+    """The REST API's touch dates follow the touch form's rule: not later than the tolerance
+    ahead of now."""
+    moment = values.get("occurred_at")
+    tolerance = cadence_config(settings).future_tolerance_minutes
+    if moment is not None and too_far_ahead(moment, now=utcnow(), tolerance_minutes=tolerance):
+        raise InvalidField(
+            "{field}: {value} is in the future (at most {minutes} minutes ahead are accepted).",
+            field="occurred_at",
+            value=moment.isoformat(),
+            minutes=tolerance,
+        )
 
 
 def log_touch(
@@ -277,7 +338,7 @@ def log_touch(
     except ValueError:
         raise InvalidInput("When: {value} is not a date and time.", value=occurred_at) from None
     moment = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
-    if moment > now + timedelta(minutes=cadences.future_tolerance_minutes):
+    if too_far_ahead(moment, now=now, tolerance_minutes=cadences.future_tolerance_minutes):
         raise InvalidInput(
             "When: {value} is in the future (at most {minutes} minutes ahead are accepted).",
             value=occurred_at,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hatake.accounts.models import Account, Contact
@@ -32,6 +32,9 @@ class Touchpoint(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     summary: Mapped[str | None] = mapped_column(Text)
     is_meaningful: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Sent by a tech-touch program rather than a person; counts for coverage only in the tiers
+    # of [coverage] automated_touches_count_for.
+    is_automated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The follow-up the CSM promised, logged with the touch (the queue will read it).
     next_step_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -47,8 +50,14 @@ class Touchpoint(Base):
         ),
         Index("ix_touchpoints_account_occurred", "account_id", "occurred_at"),
         # Coverage reads the meaningful touches of a window of days for every account at once:
-        # a range on occurred_at that never visits the table (is_meaningful is in the index).
-        Index("ix_touchpoints_occurred_meaningful", "occurred_at", "is_meaningful", "account_id"),
+        # a range on occurred_at that never visits the table (the two flags are in the index).
+        Index(
+            "ix_touchpoints_occurred_meaningful",
+            "occurred_at",
+            "is_meaningful",
+            "is_automated",
+            "account_id",
+        ),
     )
 
 

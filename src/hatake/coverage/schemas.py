@@ -32,6 +32,15 @@ class TouchpointFields(BaseModel):
         description="A real conversation about the customer's goals (counts for coverage)",
         examples=[True],
     )
+    is_automated: bool = Field(
+        default=False,
+        description="Sent by a tech-touch program, not a person; counts for coverage only in "
+        "the tiers of [coverage] automated_touches_count_for",
+        examples=[False],
+    )
+    next_step_on: date | None = Field(
+        default=None, description="The follow-up promised", examples=["2026-12-01"]
+    )
     contact_external_id: str | None = Field(default=None, examples=["USR-0001"])
     user_email: EmailStr | None = Field(
         default=None, description="The team member who made it", examples=["csm@example.com"]

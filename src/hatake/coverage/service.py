@@ -17,7 +17,7 @@ TOUCHPOINTS = Records(
     not_found="No touchpoint with external id {external_id}.",
     taken="A touchpoint with external id {external_id} already exists.",
     load=repository.TOUCHPOINT_LOAD,
-    required=frozenset({"channel", "occurred_at", "is_meaningful"}),
+    required=frozenset({"channel", "occurred_at", "is_meaningful", "is_automated"}),
     references={
         "account_external_id": ACCOUNT,
         "contact_external_id": CONTACT,
@@ -26,7 +26,7 @@ TOUCHPOINTS = Records(
 )
 
 
-def _completion(task: Task) -> None:
+def settle_completion(task: Task) -> None:
     # completed_at follows the status, and marking a done task done again keeps its time.
     if task.status == "done" and task.completed_at is None:
         task.completed_at = utcnow()
@@ -44,7 +44,7 @@ TASKS = Records(
         "account_external_id": ACCOUNT,
         "assignee_email": user_reference("assignee_id", "assignee_email"),
     },
-    settle=_completion,
+    settle=settle_completion,
 )
 
 

@@ -15,13 +15,25 @@ from hatake.core.cli_support import cli_gettext, cli_runtime, console
 from hatake.core.db import transaction
 from hatake.core.errors import Conflict, InvalidInput
 from hatake.core.runtime import Runtime
-from hatake.demo import names, repository, writer
+from hatake.coverage.coverage import week_ends
+from hatake.demo import names, repository, segments, writer
 from hatake.demo.simulator import DemoOptions
 from hatake.demo.timeline import japan_today
 from hatake.health import snapshots, versions
 from hatake.health.service import refresh_days
 from hatake.imports.specs import ENTITY_LABELS
+from hatake.lifecycle import segment_jobs
+from hatake.lifecycle import service as lifecycle_service
 from hatake.usage import rollups
+
+# Summary labels of the rows that are not import entities.
+OTHER_LABELS = {
+    "events": "Usage events",
+    "tasks": "Tasks",
+    "task_comments": "Task comments",
+    "owner_changes": "Owner changes",
+    "segments": "Segments",
+}
 
 
 class DemoLocale(StrEnum):
@@ -65,17 +77,11 @@ def demo(
         bool, typer.Option(help="If accounts already exist, leave everything as it is")
     ] = False,
 ) -> None:
-    """Generate demo data: accounts, contacts, contracts, touchpoints, tickets, NPS answers and
-    product-usage events from a behavioural simulation, plus a demo login."""
+    """Generate demo data: accounts, contacts, contracts, touchpoints (automated tech-touch sends
+    among them), tickets, NPS answers, the team's tasks and product-usage events from a
+    behavioural simulation, plus the demo team and saved segments."""
     _ = cli_gettext()
     started = time.perf_counter()
-    options = DemoOptions(
-        accounts=accounts,
-        months=months,
-        seed=seed,
-        locale=locale.value,
-        today=today.date() if today else japan_today(),
-    )
     with cli_runtime() as runtime:
         if reset and keep_existing:
             raise ConflictingDemoFlags()
@@ -86,12 +92,22 @@ def demo(
                     console.print(_("Accounts already exist; nothing was changed."))
                     return
                 raise DemoDataExists()
-            if writer.write_example_config(runtime.settings.config_file, options.locale):
+            if writer.write_example_config(runtime.settings.config_file, locale.value):
                 console.print(
-                    _("Wrote example custom fields to {path}.").format(
+                    _("Wrote an example configuration to {path}.").format(
                         path=runtime.settings.config_file
                     )
                 )
+            # Read after the example config is written: its tiers decide who gets the sends.
+            tiers = lifecycle_service.lifecycle_config(session, runtime.settings).config.tiers
+            options = DemoOptions(
+                accounts=accounts,
+                months=months,
+                seed=seed,
+                locale=locale.value,
+                today=today.date() if today else japan_today(),
+                tier_thresholds=tiers,
+            )
             with _progress() as progress:
                 generating = progress.add_task(_("Generating demo data"), total=options.accounts)
                 loading = progress.add_task(_("Loading usage events"), total=1, start=False)
@@ -110,7 +126,31 @@ def demo(
         # Simulated events arrive stamped in the past, behind the rollups' watermark.
         rollups.clear(analytics)
         _score_recent_days(runtime, options.today, score_days)
+        totals["segments"] = _segment_today(runtime, options)
     _print_summary(totals, options.today, time.perf_counter() - started)
+
+
+def _segment_today(runtime: Runtime, options: DemoOptions) -> int:
+    """Record lifecycle stages and touch tiers, save the demo's segments (those whose name is
+    taken are left as they are) and compute their members for today, as the server's refresh
+    would; returns how many segments were added.
+
+    Stages and tiers are recorded on the first day of the coverage trend too, so its earlier
+    week ends have a tier (and a tech-touch account's automated sends count there). Two days
+    rather than every week end: each costs seconds on a large demo; a tier that changed in
+    between shows as changed today."""
+    with transaction(runtime.sessions) as session:
+        for day in (week_ends(options.today)[0], options.today):
+            lifecycle_service.refresh_stages(
+                session, runtime.analytics(), day, settings=runtime.settings
+            )
+        added = segments.save_demo_segments(
+            session,
+            options.locale,
+            custom_keys=runtime.settings.file_config.custom_keys,
+        )
+        segment_jobs.refresh_segments(runtime, session, day=options.today)
+    return added
 
 
 def _score_recent_days(runtime: Runtime, today: date, days: int) -> None:
@@ -143,8 +183,10 @@ def _progress() -> Progress:
 def _print_summary(totals: dict[str, int], today: date, seconds: float) -> None:
     _ = cli_gettext()
     # The entity names shared with the import page, so both speak of the same things.
-    labels = {entity: _(ENTITY_LABELS[entity]) for entity in totals if entity != "events"}
-    labels["events"] = _("Usage events")
+    labels = {
+        entity: _(ENTITY_LABELS[entity]) if entity in ENTITY_LABELS else _(OTHER_LABELS[entity])
+        for entity in totals
+    }
     table = Table(title=_("Demo data up to {date}").format(date=today.isoformat()))
     table.add_column(_("Data"))
     table.add_column(_("Rows"), justify="right")

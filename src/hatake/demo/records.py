@@ -61,6 +61,15 @@ RESOLUTION_HOURS = {"functional": 20.0, "operational": 72.0}  # median time to s
 
 
 @dataclass(frozen=True)
+class Handover:
+    """The account passed from one CSM to its current owner on `day` (a JST day number);
+    `previous` is that CSM's index among the CSMs, as Profiles.owner counts them."""
+
+    day: int
+    previous: int
+
+
+@dataclass(frozen=True)
 class SimulatedAccount:
     """One account's profile row, trajectory row and the dates that bound its activity."""
 
@@ -69,6 +78,7 @@ class SimulatedAccount:
     row: int
     timeline: Timeline
     locale: str
+    handover: Handover | None = None
 
     @property
     def number(self) -> int:
@@ -86,6 +96,14 @@ class SimulatedAccount:
     def end_day(self) -> int:
         """First day the account is no longer a customer (today if it still is)."""
         return self.churn_day or self.timeline.today_day
+
+    def owner_on(self, days: np.ndarray) -> np.ndarray:
+        """The owning CSM on each day, as an index into names.TEAM."""
+        owner = names.FIRST_CSM_INDEX + int(self.profiles.owner[self.row])
+        if self.handover is None:
+            return np.full(len(days), owner)
+        previous = names.FIRST_CSM_INDEX + self.handover.previous
+        return np.where(days < self.handover.day, previous, owner)
 
     def months(self) -> np.ndarray:
         return np.flatnonzero(self.trajectories.alive[self.row])
@@ -261,13 +279,13 @@ def subscription_rows(account: SimulatedAccount, roster: Roster) -> list[Row]:
     return rows
 
 
-def _renewals(account: SimulatedAccount) -> np.ndarray:
+def annual_renewals(account: SimulatedAccount) -> np.ndarray:
     """Annual renewal days from the account's start to beyond today."""
     return anniversaries(account.start_day, account.timeline.n_months // 12 + 2)
 
 
 def _next_renewal(account: SimulatedAccount) -> int:
-    renewals = _renewals(account)
+    renewals = annual_renewals(account)
     return int(renewals[renewals >= account.timeline.today_day][0])
 
 
@@ -288,7 +306,7 @@ def touchpoint_rows(
     prefer_champion = rng.random(n) < 0.7
     contacts = _pick_contacts(roster, days, prefer_champion, rng)
     escalate = rng.random(n) < np.where(t.health[row, month] < 0.4, 0.25, 0.05)
-    csm = names.FIRST_CSM_INDEX + int(p.owner[row])
+    csm = account.owner_on(days)
     situation = _touch_situations(account, month, days, meaningful, rng)
     pick = rng.random(n)
     rows = []
@@ -303,11 +321,12 @@ def touchpoint_rows(
             {
                 "account_id": account.number,
                 "contact_id": int(contacts[i]) if contacts[i] >= 0 else None,
-                "user_id": names.MANAGER_INDEX if escalate[i] else csm,
+                "user_id": names.MANAGER_INDEX if escalate[i] else int(csm[i]),
                 "channel": channel,
                 "occurred_at": _at(days[i], seconds[i]),
                 "summary": summary,
                 "is_meaningful": bool(meaningful[i]),
+                "is_automated": False,
             }
         )
     return _numbered(rows, "occurred_at", f"TP-{account.number:06d}-{{:04d}}")
@@ -325,7 +344,7 @@ def _touch_situations(
     health = t.health[row, month]
     renewal_soon = np.zeros(len(days), dtype=bool)
     if p.annual[row]:
-        renewals = _renewals(account)
+        renewals = annual_renewals(account)
         upcoming = renewals[
             np.searchsorted(renewals, days, side="right").clip(max=len(renewals) - 1)
         ]
@@ -378,7 +397,8 @@ def ticket_rows(account: SimulatedAccount, roster: Roster, rng: np.random.Genera
     rows = []
     for i in np.flatnonzero(days >= account.timeline.window_day):
         issue = "functional" if is_functional[i] else "operational"
-        subjects = phrases.TICKET_SUBJECTS[issue][account.locale]
+        topics = phrases.TICKET_SUBJECTS[issue][account.locale]
+        category, subject = topics[int(pick[i] * len(topics))]
         done = resolved[i] < now
         if done:
             status = (
@@ -390,13 +410,14 @@ def ticket_rows(account: SimulatedAccount, roster: Roster, rng: np.random.Genera
             {
                 "account_id": account.number,
                 "contact_id": int(contacts[i]) if contacts[i] >= 0 else None,
-                "subject": subjects[int(pick[i] * len(subjects))],
+                "subject": subject,
                 "opened_at": utc_datetime(opened[i]),
                 "first_response_at": utc_datetime(responded[i]) if responded[i] < now else None,
                 "resolved_at": utc_datetime(resolved[i]) if done else None,
                 "status": status,
                 "priority": PRIORITIES[priority[i]],
                 "issue_type": issue,
+                "category": category,
                 "csat": int(csat[i]) if done and asks_csat[i] else None,
             }
         )

@@ -6,12 +6,24 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from hatake.accounts.models import Account, Contact, Subscription
-from hatake.coverage.models import Touchpoint
+from hatake.accounts.portfolio_models import AccountOwnerChange
+from hatake.coverage.models import Task, TaskComment, Touchpoint
 from hatake.support.models import Ticket
 from hatake.voc.models import SurveyResponse
 
 # Children first; tables added later that refer to accounts go with them (ON DELETE CASCADE).
-CUSTOMER_TABLES = (SurveyResponse, Ticket, Touchpoint, Subscription, Contact, Account)
+CUSTOMER_TABLES = (
+    AccountOwnerChange,
+    TaskComment,
+    Task,
+    SurveyResponse,
+    Ticket,
+    Touchpoint,
+    Subscription,
+    Contact,
+    Account,
+)
+IdModel = type[Account] | type[Contact] | type[Task]
 
 
 def has_accounts(session: Session) -> bool:
@@ -33,13 +45,11 @@ def delete_customer_data(session: Session) -> None:
         session.execute(delete(model))
 
 
-def max_id(session: Session, model: type[Account] | type[Contact]) -> int:
+def max_id(session: Session, model: IdModel) -> int:
     return int(session.scalar(select(func.coalesce(func.max(model.id), 0))))
 
 
-def advance_id_sequences(
-    session: Session, models: tuple[type[Account] | type[Contact], ...]
-) -> None:
+def advance_id_sequences(session: Session, models: tuple[IdModel, ...]) -> None:
     """After rows were inserted with explicit ids, move PostgreSQL's id sequences past them
     (SQLite picks max(id) + 1 by itself)."""
     if session.get_bind().dialect.name != "postgresql":

@@ -9,11 +9,14 @@ What is simulated, and in which module:
   trajectory.py their hidden health, churn hazard, churn, expansion and contraction per month
   records.py    contacts, contract terms, touchpoints, tickets and NPS answers of an account
   events.py     product-usage events of an account
+  tech_touch.py automated tech-touch sends to an account while it is in the tech-touch tier
+  tasks.py      the CS team's follow-up and escalation tasks around an account, with comments
+  handovers.py  accounts that passed from one CSM to another at a quarterly rebalancing
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,18 +24,21 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hatake.demo import names, records
+from hatake.demo import handovers, names, records, tasks, tech_touch
 from hatake.demo.events import EVENT_TYPES, PROPERTIES, EventArrays, account_events
 from hatake.demo.profiles import ARCHETYPES, CS_PLANS, Profiles, draw_diligence, draw_profiles
 from hatake.demo.records import Row, SimulatedAccount
 from hatake.demo.timeline import Timeline, japan_today, jst_to_utc_micros, to_date, utc_datetime
 from hatake.demo.trajectory import Trajectories, simulate
+from hatake.lifecycle.lifecycle_config import DEFAULT_TIERS, TierThresholds
 from hatake.usage.store import EVENTS_ARROW_SCHEMA
 
 # Fixed, so the data for a seed does not depend on anything but the options.
 CHUNK_SIZE = 200
-# Random streams: profiles of the whole run, monthly dynamics of a chunk, rows of an account.
-PROFILE_STREAM, CHUNK_STREAM, ACCOUNT_STREAM = 0, 1, 2
+# Random streams: profiles of the whole run, monthly dynamics of a chunk, rows of an account,
+# the owner's history and tasks of an account (a stream of their own, so adding them left the
+# other rows as they were).
+PROFILE_STREAM, CHUNK_STREAM, ACCOUNT_STREAM, TEAM_STREAM = 0, 1, 2, 3
 
 TRUTH_ACCOUNTS_SCHEMA = pa.schema(
     [
@@ -65,9 +71,17 @@ class DemoOptions:
     seed: int = 42
     locale: str = "ja"
     today: date = field(default_factory=japan_today)
+    # The touch tiers' ARR thresholds in force ([lifecycle] tiers): automated sends go to
+    # accounts while they are in tech touch.
+    tier_thresholds: Mapping[str, TierThresholds] = field(
+        default_factory=lambda: {
+            currency: TierThresholds(**values) for currency, values in DEFAULT_TIERS.items()
+        }
+    )
 
 
 ROW_KINDS = ("accounts", "contacts", "subscriptions", "touchpoints", "tickets", "survey_responses")
+TEAM_KINDS = ("tasks", "task_comments", "owner_changes")
 
 
 @dataclass(frozen=True)
@@ -80,14 +94,18 @@ class Chunk:
     touchpoints: list[Row]
     tickets: list[Row]
     survey_responses: list[Row]
+    tasks: list[Row]
+    task_comments: list[Row]
+    owner_changes: list[Row]
     events: pa.Table
     truth_accounts: pa.Table
     truth_monthly: pa.Table
 
     def counts(self) -> dict[str, int]:
-        """Rows per kind: ROW_KINDS, then "events"."""
+        """Rows per kind: ROW_KINDS, "events", then TEAM_KINDS."""
         counts = {kind: len(getattr(self, kind)) for kind in ROW_KINDS}
-        return {**counts, "events": self.events.num_rows}
+        tasks = {kind: len(getattr(self, kind)) for kind in TEAM_KINDS}
+        return {**counts, "events": self.events.num_rows, **tasks}
 
 
 def stream(seed: int, kind: int, number: int = 0) -> np.random.Generator:
@@ -99,14 +117,17 @@ def generate(options: DemoOptions) -> Iterator[Chunk]:
     rng = stream(options.seed, PROFILE_STREAM)
     profiles = draw_profiles(options.accounts, timeline, options.locale, rng)
     diligence = draw_diligence(rng)
-    next_contact = 1
+    next_contact = next_task = 1
     for index, start in enumerate(range(0, options.accounts, CHUNK_SIZE)):
         part = profiles.take(start, start + CHUNK_SIZE)
         trajectories = simulate(
             part, diligence, timeline, stream(options.seed, CHUNK_STREAM, index)
         )
-        chunk = _materialise(part, trajectories, diligence, timeline, options, next_contact)
+        chunk = _materialise(
+            part, trajectories, diligence, timeline, options, next_contact, next_task
+        )
         next_contact += len(chunk.contacts)
+        next_task += len(chunk.tasks)
         yield chunk
 
 
@@ -117,23 +138,49 @@ def _materialise(
     timeline: Timeline,
     options: DemoOptions,
     first_contact: int,
+    first_task: int,
 ) -> Chunk:
-    rows: dict[str, list[Row]] = {key: [] for key in ROW_KINDS}
+    rows: dict[str, list[Row]] = {key: [] for key in (*ROW_KINDS, *TEAM_KINDS)}
+    newsletters = tech_touch.newsletters(timeline, options.locale)
+    rebalancing = handovers.rebalancing_days(timeline)
     event_parts: list[tuple[int, EventArrays, int]] = []
     contact_ids: list[str] = []
     for row in range(len(profiles)):
-        account = SimulatedAccount(profiles, trajectories, row, timeline, options.locale)
+        team_rng = stream(options.seed, TEAM_STREAM, int(profiles.number[row]))
+        handover = handovers.draw_handover(
+            profiles, row, int(trajectories.churn_day[row]), rebalancing, team_rng
+        )
+        account = SimulatedAccount(profiles, trajectories, row, timeline, options.locale, handover)
         rng = stream(options.seed, ACCOUNT_STREAM, account.number)
         roster = records.build_roster(account, first_contact + len(rows["contacts"]), rng)
         rows["accounts"].append(_account_row(account, rng))
         rows["contacts"].extend(records.contact_rows(account, roster, rng))
-        rows["subscriptions"].extend(records.subscription_rows(account, roster))
-        rows["touchpoints"].extend(records.touchpoint_rows(account, roster, rng))
-        rows["tickets"].extend(records.ticket_rows(account, roster, rng))
+        subscriptions = records.subscription_rows(account, roster)
+        rows["subscriptions"].extend(subscriptions)
+        touchpoints = records.touchpoint_rows(account, roster, rng)
+        rows["touchpoints"].extend(touchpoints)
+        rows["touchpoints"].extend(
+            tech_touch.automated_send_rows(
+                account, subscriptions, options.tier_thresholds, newsletters
+            )
+        )
+        tickets = records.ticket_rows(account, roster, rng)
+        rows["tickets"].extend(tickets)
         rows["survey_responses"].extend(records.survey_rows(account, roster, rng))
         # Events refer to contacts by their position in this chunk's list of contact ids.
         event_parts.append((row, account_events(account, roster, rng), len(contact_ids)))
         contact_ids.extend(records.contact_external_id(n) for n in roster.numbers.tolist())
+        work = tasks.task_rows(
+            account,
+            touchpoints,
+            tickets,
+            float(diligence[profiles.owner[row]]),
+            first_task + len(rows["tasks"]),
+            team_rng,
+        )
+        rows["tasks"].extend(work.tasks)
+        rows["task_comments"].extend(work.comments)
+        rows["owner_changes"].extend(handovers.owner_change_rows(account))
     return Chunk(
         **rows,
         events=_events_table(profiles, event_parts, contact_ids),

@@ -56,6 +56,12 @@ def weekday(days: np.ndarray) -> np.ndarray:
     return (days + 3) % 7
 
 
+def next_business_day(day: int) -> int:
+    """The day, or the Monday after it when it falls on a weekend."""
+    day_of_week = (day + 3) % 7
+    return day + (7 - day_of_week if day_of_week >= 5 else 0)
+
+
 def activity_factor(days: np.ndarray) -> np.ndarray:
     """How busy an average business user is on each day, relative to a normal weekday."""
     as_dates = days.astype("datetime64[D]")

@@ -390,8 +390,8 @@ def _seat_and_plan_changes(
     annual: np.ndarray,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Healthy accounts add seats, convert from free or upgrade; struggling ones cut seats
-    (annual contracts only at renewal)."""
+    """Healthy accounts add seats, convert from free or upgrade; struggling ones cut seats or
+    move down from pro or enterprise to the plan below (annual contracts only at renewal)."""
     n = len(plan)
     roll = rng.random(n)
     grow = rng.uniform(0.1, 0.5, n)
@@ -407,9 +407,14 @@ def _seat_and_plan_changes(
     contracts = (
         (plan != FREE) & (health < 0.35) & np.where(annual, renewing & (roll < 0.5), roll < 0.07)
     )
+    downgrades = (
+        (plan >= PRO)
+        & (health < 0.35)
+        & np.where(annual, renewing & (roll >= 0.5) & (roll < 0.65), (roll >= 0.07) & (roll < 0.08))
+    )
     new_seats = np.where(expands, seats + np.maximum(1, np.round(seats * grow)), seats)
     new_seats = np.where(contracts, seats - np.maximum(1, np.round(seats * shrink)), new_seats)
-    new_plan = np.where(converts | upgrades, plan + 1, plan)
+    new_plan = np.where(converts | upgrades, plan + 1, np.where(downgrades, plan - 1, plan))
     floor = np.where(new_plan == ENTERPRISE, ENTERPRISE_MIN_SEATS, 1)
     new_seats = np.clip(new_seats, floor, MAX_SEATS).astype(np.int64)
     return new_plan.astype(plan.dtype), new_seats

@@ -13,9 +13,9 @@ chunk by chunk would leave half a run behind after a failure. DuckDB commits jus
 state store; should that last commit fail, the next `hatake demo` run (which drops stale demo
 events) or `hatake demo --reset` puts both stores back in step.
 
-Accounts and contacts are inserted with explicit ids (the next free ids of each table) so
-their foreign keys are known without a round trip; PostgreSQL's sequences are moved past them
-at the end. The other tables take ids from the database.
+Accounts, contacts and tasks are inserted with explicit ids (the next free ids of each table)
+so their foreign keys are known without a round trip; PostgreSQL's sequences are moved past
+them at the end. The other tables take ids from the database.
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
 from hatake.accounts.models import Account, Contact, Subscription
+from hatake.accounts.portfolio_models import AccountOwnerChange
 from hatake.core.db import Base
-from hatake.coverage.models import Touchpoint
+from hatake.coverage.models import Task, TaskComment, Touchpoint
 from hatake.demo import names, repository
 from hatake.demo.records import Row
-from hatake.demo.simulator import ROW_KINDS, Chunk, DemoOptions, generate
+from hatake.demo.simulator import ROW_KINDS, TEAM_KINDS, Chunk, DemoOptions, generate
 from hatake.demo.timeline import day_number, jst_to_utc_micros, utc_datetime
 from hatake.support.models import Ticket
 from hatake.team import repository as team_repository
@@ -63,6 +64,7 @@ class IdMap:
 
     account_base: int
     contact_base: int
+    task_base: int
     team: list[int]  # user id of each names.TEAM member
     as_of: datetime  # updated_at of every row: the start of the simulated today
 
@@ -72,16 +74,26 @@ class IdMap:
     def contact(self, number: int | None) -> int | None:
         return None if number is None else self.contact_base + number
 
+    def task(self, number: int) -> int:
+        return self.task_base + number
+
+    def user(self, index: int | None) -> int | None:
+        return None if index is None else self.team[index]
+
 
 def write_example_config(path: Path, locale: str) -> bool:
-    """Declare the demo's custom account fields in config.toml, unless the file exists."""
+    """Declare the demo's custom account fields, and let the automated sends count as touches
+    of tech-touch accounts, in config.toml, unless the file exists."""
     if path.exists():
         return False
     regions = [region.ja if locale == "ja" else region.en for region in names.REGIONS]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
-        "# Written by `hatake demo`: account fields hatake does not know about.\n"
-        "# See docs/configuration.md.\n\n"
+        "# Written by `hatake demo`: account fields hatake does not know about, and how the\n"
+        "# demo's tech-touch program counts. See docs/configuration.md.\n\n"
+        "[coverage]\n"
+        "# The monthly newsletter and onboarding e-mails keep tech-touch accounts covered.\n"
+        'automated_touches_count_for = ["tech_touch"]\n\n'
         "[[custom_fields]]\n"
         'key = "region"\n'
         'type = "category"\n'
@@ -116,10 +128,11 @@ def write_demo(
     ids = IdMap(
         account_base=repository.max_id(session, Account),
         contact_base=repository.max_id(session, Contact),
+        task_base=repository.max_id(session, Task),
         team=ensure_team(session, options.locale),
         as_of=utc_datetime(midnight),
     )
-    totals = dict.fromkeys([*ROW_KINDS, "events"], 0)
+    totals = dict.fromkeys([*ROW_KINDS, "events", *TEAM_KINDS], 0)
     workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="demo-staging-", dir=workdir) as folder:
         staging = Path(folder)
@@ -129,7 +142,7 @@ def write_demo(
             for key, value in chunk.counts().items():
                 totals[key] += value
             on_chunk(len(chunk.accounts))
-        repository.advance_id_sequences(session, (Account, Contact))
+        repository.advance_id_sequences(session, (Account, Contact, Task))
         session.flush()
         on_load()
         load_analytics(analytics, staging, reset=reset)
@@ -165,6 +178,9 @@ def write_state(session: Session, chunk: Chunk, ids: IdMap) -> None:
     _insert(session, Touchpoint, [_touchpoint(row, ids) for row in chunk.touchpoints])
     _insert(session, Ticket, [_child(row, ids) for row in chunk.tickets])
     _insert(session, SurveyResponse, [_child(row, ids) for row in chunk.survey_responses])
+    _insert(session, Task, [_task(row, ids) for row in chunk.tasks])
+    _insert(session, TaskComment, [_task_comment(row, ids) for row in chunk.task_comments])
+    _insert(session, AccountOwnerChange, [_owner_change(row, ids) for row in chunk.owner_changes])
 
 
 def stage_analytics(staging: Path, index: int, chunk: Chunk) -> None:
@@ -236,7 +252,30 @@ def _contact(row: Row, ids: IdMap) -> Row:
 
 
 def _touchpoint(row: Row, ids: IdMap) -> Row:
-    return _child({**row, "user_id": ids.team[row["user_id"]]}, ids)
+    return _child({**row, "user_id": ids.user(row["user_id"])}, ids)
+
+
+def _task(row: Row, ids: IdMap) -> Row:
+    # updated_at is the task's own last change (its creation or completion).
+    return {
+        **row,
+        "id": ids.task(row["id"]),
+        "account_id": ids.account(row["account_id"]),
+        "assignee_id": ids.user(row["assignee_id"]),
+        "created_by_id": ids.user(row["created_by_id"]),
+    }
+
+
+def _owner_change(row: Row, ids: IdMap) -> Row:
+    return {
+        **row,
+        "account_id": ids.account(row["account_id"]),
+        **{key: ids.user(row[key]) for key in ("from_user_id", "to_user_id", "changed_by_id")},
+    }
+
+
+def _task_comment(row: Row, ids: IdMap) -> Row:
+    return {**row, "task_id": ids.task(row["task_id"]), "author_id": ids.user(row["author_id"])}
 
 
 def _child(row: Row, ids: IdMap) -> Row:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache, lru_cache
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -64,11 +65,37 @@ def _active_row(session: Session) -> ScoreDefinition | None:
 
 
 def active_definition(session: Session) -> Definition:
-    """The definition refreshes score with: the activated saved version, else the built-in."""
+    """The definition refreshes score with: the activated saved version, else the built-in.
+    Parsed once per document (reports ask on every request); the active row is still read
+    each time, so an activation made elsewhere is seen at once."""
     row = _active_row(session)
     if row is None:
-        return default_definition()
-    return load_definition(row.document, source=row.version)
+        return _builtin_definition()
+    return _parsed(row.document, row.version)
+
+
+@cache
+def _builtin_definition() -> Definition:
+    return default_definition()
+
+
+@lru_cache(maxsize=16)
+def _parsed(document: str, version: str) -> Definition:
+    """Keyed by the document itself, not only the version name, so a row whose text differs
+    can never be served from an older parse. ``Definition`` is frozen, so sharing is safe."""
+    return load_definition(document, source=version)
+
+
+@cache
+def _builtin_version() -> str:
+    return default_definition().version
+
+
+def active_version(session: Session) -> str:
+    """The version of ``active_definition`` without parsing its document (the queue reads
+    scores of this version on every request)."""
+    row = _active_row(session)
+    return _builtin_version() if row is None else row.version
 
 
 def active_document(session: Session) -> str:

@@ -57,6 +57,7 @@ UNKNOWN_USER = "No team user has the email {value}; add the user first."
 CONTACT_OTHER_ACCOUNT = "Contact {value} belongs to account {actual}, not to {expected}."
 BEFORE = "Must not be before {other} ({other_value})."
 AFTER = "Must not be after {other} ({other_value})."
+IN_FUTURE = "In the future: at most {minutes} minutes ahead of now are accepted."
 
 # Outcome
 FAILED = "Problems found in {file}: {count}. Nothing was imported."

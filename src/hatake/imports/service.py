@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 
 from hatake.core.db import Base, utcnow
 from hatake.core.settings import Settings
+from hatake.coverage.cadence import parse_cadence_config
 from hatake.imports import messages, repository
 from hatake.imports.reader import load_mapping, read_table
 from hatake.imports.report import ImportFailed, ImportIssue, ImportReport, UnknownEntity
 from hatake.imports.specs import ENTITIES, EntitySpec, spec_for
+from hatake.imports.subscription_rules import subscription_issues
 from hatake.imports.validate import (
     Context,
     ValidRow,
@@ -92,8 +94,11 @@ def import_data(
         contacts=repository.contact_refs(session, wanted.contacts),
         users={email: user.id for email, user in users.items()},
         existing={key: _stored(spec, row) for key, row in existing.items()},
+        **_future_rule(spec, settings),
     )
     rows, row_issues = validate_rows(table, plan, spec, context)
+    if entity == "subscriptions" and not plan.issues:
+        row_issues += subscription_issues(session, settings, table.file, plan, rows, context)
     if plan.issues or row_issues:
         raise ImportFailed(file_name, [*plan.issues, *row_issues])
 
@@ -125,6 +130,15 @@ def import_data(
         unchanged=unchanged,
         dry_run=dry_run,
     )
+
+
+def _future_rule(spec: EntitySpec, settings: Settings) -> dict[str, Any]:
+    """Now and the tolerance, for a file with moments that may not lie in the future; the
+    [coverage] section is read only then, so a mistake in it stops no other import."""
+    if not any(f.not_in_future for f in spec.fields):
+        return {}
+    tolerance = parse_cadence_config(settings.file_config.coverage).future_tolerance_minutes
+    return {"now": utcnow(), "future_tolerance_minutes": tolerance}
 
 
 def _stored(spec: EntitySpec, row: Base) -> dict[str, Any]:

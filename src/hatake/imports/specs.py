@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -62,13 +62,17 @@ class Field:
     currency_field: str | None = None
     label_en: str | None = None
     example: object = None
+    # Other names calendar and CRM exports give the column (English and Japanese).
+    aliases: tuple[str, ...] = ()
+    # A moment that may not lie further ahead of now than [coverage] future_tolerance_minutes.
+    not_in_future: bool = False
 
     def headers(self) -> tuple[str, ...]:
         """The header names that select this column."""
         names = [self.key, self.label_ja]
         if self.label_en:
             names.append(self.label_en)
-        return tuple(names)
+        return (*names, *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -116,13 +120,13 @@ BILLING_PERIOD = (
     Choice("annual", ("年次", "年払い", "年間", "annually", "yearly")),
 )
 CHANNEL = (
-    Choice("phone", ("電話",)),
-    Choice("web_meeting", ("Web会議", "ウェブ会議", "オンライン会議")),
+    Choice("phone", ("電話", "call", "phone call", "通話")),
+    Choice("web_meeting", ("Web会議", "ウェブ会議", "オンライン会議", "online meeting", "Zoom")),
     Choice("chat", ("チャット",)),
-    Choice("email", ("メール", "Eメール")),
-    Choice("visit", ("訪問",)),
+    Choice("email", ("メール", "Eメール", "e-mail")),
+    Choice("visit", ("訪問", "対面", "in person")),
     Choice("webinar", ("ウェビナー",)),
-    Choice("in_app", ("アプリ内",)),
+    Choice("in_app", ("アプリ内", "in-app message")),
 )
 TICKET_STATUS = (
     Choice("open", ("未対応", "オープン")),
@@ -276,14 +280,35 @@ SUBSCRIPTIONS = EntitySpec(
     order_rules=(OrderRule("end_date", "start_date"),),
 )
 
+# The column names of typical calendar (Google, Outlook) and CRM activity (Salesforce, HubSpot)
+# exports, so such a file imports after adding the account column, without a mapping file.
+TOUCH_ALIASES: dict[str, tuple[str, ...]] = {
+    "external_id": ("Event ID", "Activity ID", "UID", "イベントID", "活動ID"),
+    "account_external_id": ("Account ID", "Company ID", "取引先ID", "会社ID"),
+    "contact_external_id": ("Contact ID", "取引先責任者ID"),
+    "user_email": ("Organizer", "Organizer Email", "Owner Email", "主催者", "主催者メール"),
+    "channel": ("Activity Type", "Type", "活動種別", "種別"),
+    "occurred_at": ("Start", "Start Time", "Activity Date", "開始日時", "開始", "活動日時"),
+    "summary": ("Subject", "Title", "件名", "タイトル"),
+    "is_automated": ("Automated", "自動"),
+    "next_step_on": ("Next Step Date", "Follow-up Date", "次回予定日", "フォロー予定日"),
+}
+
 TOUCHPOINTS = EntitySpec(
     "touchpoints",
     Touchpoint,
     (
-        _external_id("T-001"),
-        _account_ref(),
-        _contact_ref(),
-        Field("user_email", "担当者メール", T.USER, "user_id", example="csm@example.com"),
+        replace(_external_id("T-001"), aliases=TOUCH_ALIASES["external_id"]),
+        replace(_account_ref(), aliases=TOUCH_ALIASES["account_external_id"]),
+        replace(_contact_ref(), aliases=TOUCH_ALIASES["contact_external_id"]),
+        Field(
+            "user_email",
+            "担当者メール",
+            T.USER,
+            "user_id",
+            example="csm@example.com",
+            aliases=TOUCH_ALIASES["user_email"],
+        ),
         Field(
             "channel",
             "チャネル",
@@ -292,6 +317,7 @@ TOUCHPOINTS = EntitySpec(
             required=True,
             choices=CHANNEL,
             example="web_meeting",
+            aliases=TOUCH_ALIASES["channel"],
         ),
         Field(
             "occurred_at",
@@ -300,9 +326,35 @@ TOUCHPOINTS = EntitySpec(
             "occurred_at",
             required=True,
             example=datetime(2026, 4, 10, 14, 0),
+            aliases=TOUCH_ALIASES["occurred_at"],
+            not_in_future=True,
         ),
-        Field("summary", "要約", T.TEXT, "summary", example="活用状況の定例レビュー"),
+        Field(
+            "summary",
+            "要約",
+            T.TEXT,
+            "summary",
+            example="活用状況の定例レビュー",
+            aliases=TOUCH_ALIASES["summary"],
+        ),
         Field("is_meaningful", "有効接触", T.BOOLEAN, "is_meaningful", default=True, example=True),
+        Field(
+            "is_automated",
+            "自動配信",
+            T.BOOLEAN,
+            "is_automated",
+            default=False,
+            example=False,
+            aliases=TOUCH_ALIASES["is_automated"],
+        ),
+        Field(
+            "next_step_on",
+            "次回アクション日",
+            T.DATE,
+            "next_step_on",
+            example=date(2026, 4, 24),
+            aliases=TOUCH_ALIASES["next_step_on"],
+        ),
     ),
 )
 
@@ -370,6 +422,7 @@ TICKETS = EntitySpec(
             choices=ISSUE_TYPE,
             example="functional",
         ),
+        Field("category", "カテゴリ", T.TEXT, "category", max_length=100, example="データ連携"),
         Field("csat", "満足度", T.INTEGER, "csat", minimum=1, maximum=5, example=4),
     ),
     order_rules=(

@@ -16,6 +16,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from hatake.core.formatting import local_datetime, to_minor_units
+from hatake.coverage.cadence import too_far_ahead
 from hatake.imports import messages
 from hatake.imports import parse as p
 from hatake.imports.reader import Cell, Table, display, is_blank
@@ -39,6 +40,10 @@ class Context:
     users: Mapping[str, int] = field(default_factory=dict)  # lower-case email -> id
     # Stored values (by model attribute) of the rows the file will update, by external_id.
     existing: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # For the moments that may not lie in the future (touch dates): the import's "now" and
+    # the minutes ahead of it still accepted.
+    now: datetime | None = None
+    future_tolerance_minutes: int = 0
 
 
 @dataclass(frozen=True)
@@ -319,6 +324,14 @@ class _RowChecker:
             self.typed[key] = self.rules.parsers[key](cell)
         except p.CellError as error:
             self._report(key, error.message_key, **error.params)
+            return
+        now, tolerance = self.context.now, self.context.future_tolerance_minutes
+        if (
+            f.not_in_future
+            and now is not None
+            and too_far_ahead(self.typed[key], now=now, tolerance_minutes=tolerance)
+        ):
+            self._report(key, messages.IN_FUTURE, minutes=tolerance)
 
     def _check_contact_account(self) -> None:
         contact: ContactRef | None = self.typed.get("contact_external_id")

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from hatake.core.cli_support import cli_gettext, cli_locale, cli_runtime, console, error_console
+from hatake.core.cli_support import (
+    as_of_day,
+    cli_gettext,
+    cli_locale,
+    cli_runtime,
+    console,
+    error_console,
+)
 from hatake.core.db import transaction
 from hatake.health.sentiment import org_today
 from hatake.lifecycle import matrix_service as service
@@ -27,13 +33,7 @@ def matrix(
 ) -> None:
     """Show the priority matrix (IDs × tenure) with changes over 7 and 30 days."""
     _ = cli_gettext()
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        error_console.print(
-            f"[red]{_('--as-of: {value} is not a date (YYYY-MM-DD).').format(value=as_of)}[/red]"
-        )
-        raise typer.Exit(2) from None
+    day = as_of_day(as_of)
     with cli_runtime() as runtime, transaction(runtime.sessions) as session:
         state = service.current_state(session, runtime.settings)
         for text in service.config_issue_texts(state.issues, _):

@@ -1,5 +1,6 @@
 """Queries of the priority matrix: stored config versions, accounts per band for some days in
-one GROUP BY, the accounts of one cell, and their last touch and stored grade.
+one GROUP BY, the accounts of one cell, and their stored grade (their last touch is
+coverage's, ``coverage_repository.last_touches_before``).
 
 Banding runs in SQL with plain comparisons, so it is the same on SQLite and PostgreSQL: ID
 bands compare the count with each band's minimum, tenure bands compare the start date with a
@@ -10,7 +11,7 @@ two SQL dialects.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from ibis.backends.duckdb import Backend as DuckDBBackend
@@ -18,7 +19,6 @@ from sqlalchemy import ColumnElement, Select, Subquery, and_, case, false, func,
 from sqlalchemy.orm import Session
 
 from hatake.accounts.models import Account, Contact, Subscription
-from hatake.coverage.models import Touchpoint
 from hatake.health import snapshots
 from hatake.lifecycle.matrix import ZERO_ROW, split_cell, tenure_cutoff
 from hatake.lifecycle.matrix_config import MatrixConfig
@@ -198,19 +198,6 @@ def account_lines(
         .order_by(Account.name, Account.id)
     )
     return list(session.execute(statement).all())
-
-
-def last_touches(
-    session: Session, before: datetime, account_ids: Collection[int] | None = None
-) -> dict[int, datetime]:
-    """The last meaningful touch of each account before ``before`` (a UTC moment)."""
-    statement = select(Touchpoint.account_id, func.max(Touchpoint.occurred_at).label("last")).where(
-        Touchpoint.is_meaningful.is_(True), Touchpoint.occurred_at < before
-    )
-    if account_ids is not None:
-        statement = statement.where(Touchpoint.account_id.in_(account_ids))
-    rows = session.execute(statement.group_by(Touchpoint.account_id)).all()
-    return {row.account_id: row.last for row in rows}
 
 
 def stored_grades(

@@ -18,6 +18,7 @@ from hatake.core.errors import NotFound
 from hatake.core.pagination import PageRequest, paginate
 from hatake.core.runtime import Runtime
 from hatake.core.settings import Settings
+from hatake.coverage import coverage_repository
 from hatake.health.service import org_time_zone
 from hatake.health.versions import active_definition
 from hatake.lifecycle import matrix_repository as repository
@@ -201,7 +202,7 @@ def _lines(
     ids = [row.id for row in rows]
     zone = ZoneInfo(org_time_zone(session))
     end_of_day = datetime.combine(day + timedelta(days=1), time(0), zone)
-    touches = repository.last_touches(session, end_of_day, account_ids)
+    touches = coverage_repository.last_touches_before(session, end_of_day, account_ids)
     wanted = None if account_ids is None else [row.external_id for row in rows]
     scored_day, grades = _grades(session, runtime, day, wanted)
     stages = stages_of(session, ids, day)

@@ -31,6 +31,9 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     priority: Mapped[str] = mapped_column(String(16), default="normal")
     issue_type: Mapped[str] = mapped_column(String(16), default="functional")
+    # Free text the support team files the ticket under (ログイン・認証, 請求, ...); the support
+    # report breaks its figures down by it.
+    category: Mapped[str | None] = mapped_column(String(100))
     csat: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -40,6 +40,7 @@ def list_tickets(
             (Ticket.status, filters.status),
             (Ticket.priority, filters.priority),
             (Ticket.issue_type, filters.issue_type),
+            (Ticket.category, filters.category),
         ],
     )
     return paginate(session, statement, sorts=TICKET_SORTS, id_column=Ticket.id, page=page)

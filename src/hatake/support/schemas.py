@@ -33,6 +33,12 @@ class TicketFields(BaseModel):
         description="functional: technical support; operational: how to use it (CS)",
         examples=["functional"],
     )
+    category: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Free text the support team files the ticket under",
+        examples=["データ連携"],
+    )
     csat: int | None = Field(default=None, ge=1, le=5, examples=[4])
     contact_external_id: str | None = Field(default=None, examples=["USR-0001"])
 
@@ -54,3 +60,4 @@ class TicketFilters(ListFilters):
     status: TicketStatus | None = Field(default=None, examples=["open"])
     priority: TicketPriority | None = Field(default=None, examples=["urgent"])
     issue_type: IssueType | None = Field(default=None, examples=["operational"])
+    category: str | None = Field(default=None, max_length=100, examples=["請求"])

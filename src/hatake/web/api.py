@@ -10,12 +10,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, status
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, status
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from hatake.core.pagination import MAX_LIMIT, Page, PageRequest, parse_sort
 from hatake.core.records import Records
+from hatake.core.settings import Settings
 from hatake.team.models import ApiToken
 from hatake.web.deps import DbSession, ReadToken, WriteToken
 
@@ -140,6 +141,9 @@ def page_query(sorts: Sequence[str], default: str = "id") -> Callable[..., PageR
 
 Prepare = Callable[[dict[str, Any], ApiToken], dict[str, Any]]
 ListRows = Callable[[Session, PageRequest, Any], tuple[list[Any], "str | None"]]
+# A rule on the payload of a create or a patch that needs the configuration (how far in the
+# future a touch may be dated); raises a HatakeError naming the field.
+CheckPayload = Callable[[Settings, dict[str, Any]], None]
 
 
 def _same(values: dict[str, Any], _token: ApiToken) -> dict[str, Any]:
@@ -162,6 +166,7 @@ class Resource:
     list_rows: ListRows
     sorts: Sequence[str]
     prepare_create: Prepare = _same
+    check_payload: CheckPayload | None = None
 
 
 def add_routes(router: APIRouter, resource: Resource) -> None:
@@ -172,6 +177,10 @@ def add_routes(router: APIRouter, resource: Resource) -> None:
     slug = noun.replace(" ", "_")
     missing = problems(**{"404": f"No {noun} with this external id"})
     page_of = Annotated[PageRequest, Depends(page_query(resource.sorts))]
+
+    def _check(request: Request, values: dict[str, Any]) -> None:
+        if resource.check_payload is not None:
+            resource.check_payload(request.app.state.runtime.settings, values)
 
     @router.get(
         path, tags=tags, name=f"list_{slug}", summary=f"List {noun}s, filtered and sorted",
@@ -191,7 +200,13 @@ def add_routes(router: APIRouter, resource: Resource) -> None:
         status_code=status.HTTP_201_CREATED, response_model=read,
         responses=problems(**{"409": "The external id is taken"}),
     )  # fmt: skip
-    def create_one(session: DbSession, token: WriteToken, data: resource.create) -> Any:  # type: ignore[name-defined]
+    def create_one(
+        request: Request,
+        session: DbSession,
+        token: WriteToken,
+        data: resource.create,  # type: ignore[name-defined]
+    ) -> Any:
+        _check(request, data.model_dump())
         values = resource.prepare_create(data.model_dump(), token)
         return read.model_validate(records.create(session, values), from_attributes=True)
 
@@ -207,12 +222,15 @@ def add_routes(router: APIRouter, resource: Resource) -> None:
         response_model=read, responses=missing,
     )  # fmt: skip
     def update_one(
+        request: Request,
         session: DbSession,
         _token: WriteToken,
         external_id: str,
         data: resource.update,  # type: ignore[name-defined]
     ) -> Any:
-        row = records.update(session, external_id, data.model_dump(exclude_unset=True))
+        changes = data.model_dump(exclude_unset=True)
+        _check(request, changes)
+        row = records.update(session, external_id, changes)
         return read.model_validate(row, from_attributes=True)
 
     @router.delete(

@@ -20,6 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from hatake import __version__
 from hatake.accounts import api as accounts_api
+from hatake.accounts import portfolio_api, portfolio_views
 from hatake.accounts import views as accounts_views
 from hatake.core.db import transaction
 from hatake.core.errors import HatakeError
@@ -28,7 +29,15 @@ from hatake.core.runtime import open_runtime
 from hatake.core.settings import Settings
 from hatake.coverage import api as coverage_api
 from hatake.coverage import coverage_api as coverage_report_api
-from hatake.coverage import coverage_views, touch_views
+from hatake.coverage import (
+    coverage_views,
+    queue_api,
+    queue_views,
+    review_api,
+    review_views,
+    task_views,
+    touch_views,
+)
 from hatake.health import api as health_api
 from hatake.health import definitions_api, definitions_views, evaluation_api, evaluation_views
 from hatake.health import scores_api as health_scores_api
@@ -37,6 +46,9 @@ from hatake.imports import views as imports_views
 from hatake.lifecycle import api as lifecycle_api
 from hatake.lifecycle import matrix_api, matrix_views, segment_api, segment_views
 from hatake.lifecycle import views as lifecycle_views
+from hatake.revenue import analysis_api, cohort_views, forecast_views, retention_views, revenue_api
+from hatake.support import analytics_api as support_report_api
+from hatake.support import analytics_views as support_report_views
 from hatake.support import api as support_api
 from hatake.team import service as team_service
 from hatake.usage import api as usage_api
@@ -70,7 +82,22 @@ OPENAPI_TAGS = [
     {"name": "tickets", "description": "Support tickets, functional (TS) or operational (CS)."},
     {"name": "survey responses", "description": "NPS answers (0-10) with comments."},
     {"name": "tasks", "description": "Follow-ups the CS team owes customers."},
+    {
+        "name": "queue",
+        "description": "Today's queue: accounts due for a touch, ranked with their reasons; "
+        "snoozes.",
+    },
+    {
+        "name": "portfolios",
+        "description": "Which CSM owns which accounts: bulk assignment (each change recorded) "
+        "and the workload per CSM.",
+    },
     {"name": "health", "description": "Health scores, read-only, each with its explanation."},
+    {
+        "name": "review",
+        "description": "The manager's weekly review: an ISO week against the week before, per "
+        "CSM and for the team.",
+    },
     {
         "name": "lifecycle",
         "description": "Lifecycle stages and touch tiers per day, stage flow, the stage x tier "
@@ -145,15 +172,29 @@ def create_app(settings: Settings | None = None, *, schedule_refresh: bool = Fal
     app.include_router(matrix_views.router)
     app.include_router(coverage_views.router)
     app.include_router(touch_views.router)
+    app.include_router(review_views.router)
+    app.include_router(queue_views.router)
+    app.include_router(task_views.router)
+    app.include_router(portfolio_views.router)
     app.include_router(lifecycle_views.router)
     app.include_router(definitions_views.router)
     app.include_router(evaluation_views.router)
+    app.include_router(support_report_views.router)
+    app.include_router(retention_views.router)
+    app.include_router(cohort_views.router)
+    app.include_router(forecast_views.router)
     app.include_router(tracking_api.router)
     app.include_router(usage_api.router)
     app.include_router(accounts_api.router)
     app.include_router(coverage_api.router)
     app.include_router(coverage_report_api.router)
+    app.include_router(review_api.router)
+    app.include_router(queue_api.router)
+    app.include_router(portfolio_api.router)
     app.include_router(support_api.router)
+    app.include_router(support_report_api.router)
+    app.include_router(revenue_api.router)
+    app.include_router(analysis_api.router)
     app.include_router(voc_api.router)
     app.include_router(health_scores_api.router)
     app.include_router(segment_api.router)

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from hatake.core.formatting import format_date, format_money, local_datetime
 from hatake.core.i18n import gettext_for
+from hatake.reports.tables import display_value
 from hatake.web.deps import csrf_token, request_locale
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -26,6 +27,7 @@ def build_templates() -> Jinja2Templates:
     templates.env.filters["isodate"] = format_date
     templates.env.filters["localtime"] = local_datetime
     templates.env.globals["number"] = lambda value: "" if value is None else f"{value:,}"
+    templates.env.globals["report_value"] = display_value
     return templates
 
 
