@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -9,9 +10,10 @@ import numpy as np
 import pytest
 
 from hatake.revenue.mrr import (
+    Exclusion,
     Term,
     convert_minor,
-    countable_terms,
+    countable_mask,
     last_counted_days,
     row_problems,
     snapshot,
@@ -20,6 +22,13 @@ from hatake.revenue.mrr import (
 from hatake.revenue.revenue_config import RevenueConfigError, parse_revenue_config
 
 MONTHS = [date(2026, month, 1) for month in range(1, 7)]
+
+
+def countable_terms(
+    terms: Sequence[Term], has_rate: Callable[[str], bool]
+) -> tuple[list[Term], list[Exclusion]]:
+    mask, excluded = countable_mask(term_arrays(terms), has_rate)
+    return [item for item, kept in zip(terms, mask.tolist(), strict=True) if kept], excluded
 
 
 def term(external_id: str, account: int, mrr: int, start: date, end: date | None = None, **kw):

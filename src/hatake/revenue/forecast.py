@@ -20,7 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 from scipy.stats import norm
+
+from hatake.revenue.mrr import DAY_SPAN
 
 NO_GRADE = None  # an account without a stored score at the time
 
@@ -59,6 +62,28 @@ class Scenario:
     best: int
     expected: int
     worst: int
+
+
+def went_on(
+    account: np.ndarray, start: np.ndarray, end: np.ndarray, asked: np.ndarray, grace_days: int
+) -> np.ndarray:
+    """Whether each asked term (indexes into the columns; each has an end date on or after its
+    start) was followed: another term of the same account starts by ``grace_days`` after its
+    end date and runs past that date (or has no end). Open terms end on ``NO_END``.
+
+    At once for every term: in (account, start) order, the latest end among an account's terms
+    starting up to a day is a running maximum; the asked term itself never counts, as it does
+    not run past its own end."""
+    order = np.lexsort((start, account))
+    base = account[order] * DAY_SPAN
+    starts = base + start[order].astype(np.int64)
+    # Earlier accounts' keys are below this account's base, so the running maximum of the
+    # packed ends never crosses from one account into the next.
+    latest_end = np.maximum.accumulate(base + end[order].astype(np.int64))
+    asked_base = account[asked] * DAY_SPAN
+    until = asked_base + end[asked].astype(np.int64) + grace_days
+    last_started = np.searchsorted(starts, until, side="right") - 1
+    return latest_end[last_started] - asked_base > end[asked].astype(np.int64)
 
 
 def wilson_lower(successes: int, trials: int, confidence: float) -> float:
@@ -116,3 +141,16 @@ def by_month(
     for item in renewals:
         in_month.get(item.end_date.replace(day=1), []).append(item)
     return [(month, scenario(in_month[month], rates)) for month in months]
+
+
+def by_grade_and_month(
+    renewals: Sequence[UpcomingRenewal],
+    grades: Sequence[str | None],
+    months: Sequence[date],
+    rates: dict[str | None, GradeRate],
+) -> dict[str | None, list[tuple[date, Scenario]]]:
+    """``by_month`` of each grade's renewals."""
+    of_grade: dict[str | None, list[UpcomingRenewal]] = {grade: [] for grade in grades}
+    for item in renewals:
+        of_grade[item.grade].append(item)
+    return {grade: by_month(of_grade[grade], months, rates) for grade in grades}

@@ -3,10 +3,9 @@ grades stored in the analytics store."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 from ibis.backends.duckdb import Backend as DuckDBBackend
 from sqlalchemy.orm import Session
@@ -21,11 +20,11 @@ GRADE_WINDOW_DAYS = 7
 
 
 def terms_with_billing(session: Session) -> list[Any]:
-    """Every subscription row in the shape of revenue.mrr.Term, then its billing period and
-    the account's external ID. Read through the Core connection: plain rows, without the ORM's
-    per-row bookkeeping (16,000 rows at 10,000 accounts), fetched at once."""
+    """Every subscription row in the shape of revenue.mrr.Term (dates as stored), then its
+    billing period, the account's external ID and name. Read through the Core connection:
+    plain rows, without the ORM's per-row bookkeeping (16,000 rows at 10,000 accounts)."""
     statement = (
-        terms_statement()
+        terms_statement(days_as_stored=True)
         .add_columns(
             Subscription.billing_period,
             Account.external_id.label("account_external_id"),
@@ -38,18 +37,19 @@ def terms_with_billing(session: Session) -> list[Any]:
 
 
 def grades_on(
-    analytics: DuckDBBackend, version: str, asked: Sequence[tuple[str, date]]
+    analytics: DuckDBBackend, version: str, account_ids: np.ndarray, days: np.ndarray
 ) -> list[str | None]:
-    """The stored grade of each (account external ID, day), from the latest score of
-    ``version`` in the GRADE_WINDOW_DAYS up to that day; ``None`` where there is none."""
-    if not asked:
+    """The stored grade of each account (external IDs) on each day (datetime64[D]), from the
+    latest score of ``version`` in the GRADE_WINDOW_DAYS up to that day; ``None`` where there
+    is none."""
+    if not len(account_ids):
         return []
     snapshots.ensure_tables(analytics)
     pairs = pa.table(
         {
-            "position": pa.array(range(len(asked)), pa.int64()),
-            "account_id": pa.array([item[0] for item in asked], pa.string()),
-            "day": pa.array([item[1] for item in asked], pa.date32()),
+            "position": pa.array(np.arange(len(account_ids)), pa.int64()),
+            "account_id": pa.array(account_ids, pa.string()),
+            "day": pa.array(days.astype("datetime64[D]"), pa.date32()),
         }
     )
     con = analytics.con
@@ -64,7 +64,7 @@ def grades_on(
         ).fetchall()
     finally:
         con.unregister("forecast_pairs")
-    found: list[str | None] = [None] * len(asked)
+    found: list[str | None] = [None] * len(account_ids)
     for position, grade in rows:
         found[position] = grade
     return found

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from dateutil.relativedelta import relativedelta
 from ibis.backends.duckdb import Backend as DuckDBBackend
 from sqlalchemy.orm import Session
@@ -36,12 +36,14 @@ from hatake.revenue.forecast import (
     PastRenewal,
     Scenario,
     UpcomingRenewal,
+    by_grade_and_month,
     by_month,
     grade_rates,
     scenario,
+    went_on,
 )
-from hatake.revenue.mrr import Term, convert_minor, countable_terms
-from hatake.revenue.revenue_service import DEFAULT_CURRENCY, revenue_config
+from hatake.revenue.mrr import NO_END, Term, countable_mask, term_columns
+from hatake.revenue.revenue_service import DEFAULT_CURRENCY, converted_amounts, revenue_config
 from hatake.team.repository import get_org
 
 DEFAULT_HORIZON_MONTHS = 12
@@ -120,57 +122,41 @@ def build_forecast(
     org = get_org(session)
     currency = org.currency if org else DEFAULT_CURRENCY
     config = revenue_config(settings)
-    factors: dict[str, Decimal | None] = {}
-
-    def factor(code: str) -> Decimal | None:
-        if code not in factors:
-            factors[code] = config.minor_factor(code, currency)
-        return factors[code]
-
-    rows = repository.terms_with_billing(session)
-    terms = [Term(*row[:8]) for row in rows]
-    counted, _excluded = countable_terms(terms, lambda code: factor(code) is not None)
-    extra = {row.external_id: row for row in rows}
+    columns = list(zip(*repository.terms_with_billing(session), strict=True))
+    if not columns:
+        columns = [()] * (len(Term._fields) + 3)
+    every = term_columns(columns)
+    counted, _excluded = countable_mask(
+        every, lambda code: config.minor_factor(code, currency) is not None
+    )
+    chosen = np.flatnonzero(counted)
+    terms = every.take(chosen)
+    billing, account_external_ids, account_names = (
+        np.array(column, dtype=object)[chosen] for column in columns[len(Term._fields) :]
+    )
     definition = active_definition(session)
 
-    # Past renewals and whether each account went on.
+    # Past renewals and whether each account went on. A term whose grace days have not all
+    # passed yet may still renew: it waits, unless it already did.
     history_from = as_of - relativedelta(months=options.lookback_months)
-    by_account: dict[int, list[Term]] = {}
-    for term in counted:
-        by_account.setdefault(term.account_id, []).append(term)
-
-    def went_on(term: Term) -> bool:
-        until = term.end_date + timedelta(days=options.grace_days)  # type: ignore[operator]
-        return any(
-            other.start_date <= until and (other.end_date is None or other.end_date > term.end_date)
-            for other in by_account[term.account_id]
-            if other is not term
-        )
-
-    past = [
-        term
-        for term in counted
-        if term.end_date is not None
-        and history_from <= term.end_date < as_of
-        and extra[term.external_id].billing_period != MONTHLY
-    ]
-    # A term whose grace days have not all passed yet may still renew: wait for it.
-    past = [
-        t for t in past if t.end_date + timedelta(days=options.grace_days) < as_of or went_on(t)
-    ]  # type: ignore[operator]
+    ended_before = (
+        (terms.end != NO_END)
+        & (terms.end >= np.datetime64(history_from, "D"))
+        & (terms.end < np.datetime64(as_of, "D"))
+        & (billing != MONTHLY)
+    )
+    past = np.flatnonzero(ended_before)
+    renewed = went_on(terms.account, terms.start, terms.end, past, options.grace_days)
+    decided = terms.end[past] + np.timedelta64(options.grace_days, "D") < np.datetime64(as_of)
+    past, renewed = past[decided | renewed], renewed[decided | renewed]
     past_grades = repository.grades_on(
         analytics,
         definition.version,
-        [
-            (
-                extra[t.external_id].account_external_id,
-                t.end_date - timedelta(days=options.lead_days),
-            )  # type: ignore[operator]
-            for t in past
-        ],
+        account_external_ids[past],
+        terms.end[past] - np.timedelta64(options.lead_days, "D"),
     )
     history = [
-        PastRenewal(grade, went_on(term)) for term, grade in zip(past, past_grades, strict=True)
+        PastRenewal(grade, went) for grade, went in zip(past_grades, renewed.tolist(), strict=True)
     ]
 
     # Upcoming renewals in the horizon.
@@ -179,32 +165,36 @@ def build_forecast(
         first_month, first_month + relativedelta(months=options.horizon_months) - timedelta(days=1)
     )
     horizon_end = months[-1] + relativedelta(months=1)
-    upcoming = [
-        term
-        for term in counted
-        if term.start_date <= as_of
-        and term.end_date is not None
-        and as_of < term.end_date < horizon_end
-    ]
+    day = np.datetime64(as_of, "D")
+    upcoming = np.flatnonzero(
+        (terms.start <= day) & (terms.end > day) & (terms.end < np.datetime64(horizon_end, "D"))
+    )
     current = repository.grades_on(
         analytics,
         definition.version,
-        [(extra[t.external_id].account_external_id, as_of) for t in upcoming],
+        account_external_ids[upcoming],
+        np.full(len(upcoming), day),
     )
+    arr = 12 * converted_amounts(terms, config, currency)[upcoming]
     lines = [
         RenewalLine(
-            renewal=UpcomingRenewal(
-                account_id=term.account_id,
-                end_date=term.end_date,  # type: ignore[arg-type]
-                arr_minor=12 * convert_minor(term.mrr_minor, factor(term.currency)),  # type: ignore[arg-type]
-                grade=grade,
-            ),
-            external_id=extra[term.external_id].account_external_id,
-            name=extra[term.external_id].account_name,
-            plan=term.plan,
-            subscription=term.external_id,
+            renewal=UpcomingRenewal(account_id, end_date, arr_minor, grade),
+            external_id=external_id,
+            name=name,
+            plan=terms.plans[plan],
+            subscription=subscription,
         )
-        for term, grade in zip(upcoming, current, strict=True)
+        for account_id, end_date, arr_minor, grade, external_id, name, plan, subscription in zip(
+            terms.account[upcoming].tolist(),
+            terms.end[upcoming].tolist(),
+            arr.tolist(),
+            current,
+            account_external_ids[upcoming].tolist(),
+            account_names[upcoming].tolist(),
+            terms.plan[upcoming].tolist(),
+            terms.external_id[upcoming].tolist(),
+            strict=True,
+        )
     ]
     lines.sort(key=lambda line: (line.renewal.end_date, -line.renewal.arr_minor))
     grade_keys: list[str | None] = [grade.key for grade in definition.grades]
@@ -223,10 +213,7 @@ def build_forecast(
         grade_labels=labels,
         rates=rates,
         months=by_month(renewals, months, rates),
-        by_grade={
-            grade: by_month([r for r in renewals if r.grade == grade], months, rates)
-            for grade in grades
-        },
+        by_grade=by_grade_and_month(renewals, grades, months, rates),
         total=scenario(renewals, rates),
         renewals=lines,
         history_from=history_from,

@@ -107,22 +107,36 @@ class TermArrays:
         )  # fmt: skip
 
 
-def days_array(days: Sequence[date | None]) -> np.ndarray:
-    """Dates as datetime64[D] (None becomes NaT), without numpy's slow per-object parsing."""
-    ordinals = np.fromiter((0 if day is None else day.toordinal() for day in days), np.int64)
+def days_array(days: Sequence[date | str | None]) -> np.ndarray:
+    """Dates as datetime64[D] (None becomes NaT). ISO text, as SQLite stores a date, is parsed
+    by NumPy in C; date objects go through their ordinals, not numpy's slow per-object path."""
+    known = next((day for day in days if day is not None), None)
+    if isinstance(known, str):
+        return np.array(days, dtype="datetime64[D]")
+    ordinals = np.fromiter(
+        (0 if day is None else day.toordinal() for day in days),  # type: ignore[union-attr]
+        np.int64,
+        len(days),
+    )
     result = (ordinals - EPOCH_ORDINAL).astype("datetime64[D]")
     result[ordinals == 0] = np.datetime64("NaT")
     return result
 
 
 def term_arrays(rows: Sequence[Sequence[Any]]) -> TermArrays:
-    """Columns of terms, or of rows holding the same fields in the same order (a query's)."""
-    if not rows:
-        rows = [("", 0, "", 0, "", date.min, None, "")]
-        return term_arrays(rows).take(np.zeros(1, dtype=bool))
-    external_id, account, plan, amount, currency, start, end, status = zip(*rows, strict=True)
+    """Columns of terms, or of rows that start with the same fields in the same order (a
+    query's; later fields are left out)."""
+    return term_columns(list(zip(*rows, strict=True)) if rows else [()] * len(Term._fields))
+
+
+def term_columns(columns: Sequence[Sequence[Any]]) -> TermArrays:
+    """``TermArrays`` from the columns of ``Term`` (the first ones of ``columns``), dates as
+    date objects or ISO text."""
+    external_id, account, plan, amount, currency, start, end, status = columns[: len(Term._fields)]
     plans = sorted(set(plan))
     code_of = {name: code for code, name in enumerate(plans)}
+    ends = days_array(end)
+    ends[np.isnat(ends)] = NO_END
     return TermArrays(
         external_id=np.array(external_id, dtype=object),
         account=np.array(account, dtype=np.int64),
@@ -131,7 +145,7 @@ def term_arrays(rows: Sequence[Sequence[Any]]) -> TermArrays:
         amount=np.array(amount, dtype=np.int64),
         currency=np.array(currency, dtype=str),
         start=days_array(start),
-        end=days_array([day or date.max for day in end]).clip(max=NO_END),
+        end=ends.clip(max=NO_END),
         status=np.array(status, dtype=str),
     )
 
@@ -268,14 +282,6 @@ def countable_mask(
     counted = ~suspect
     counted[sound[[index for index, _problem in overlaps]]] = False
     return counted, excluded + [problem for _index, problem in overlaps]
-
-
-def countable_terms(
-    terms: Sequence[Term], has_rate: Callable[[str], bool]
-) -> tuple[list[Term], list[Exclusion]]:
-    """The terms the reports count, and every other one with its reason."""
-    mask, excluded = countable_mask(term_arrays(terms), has_rate)
-    return [term for term, kept in zip(terms, mask.tolist(), strict=True) if kept], excluded
 
 
 def convert_minor(amount: int, factor: Decimal) -> int:
