@@ -16,14 +16,13 @@ from enum import StrEnum
 from io import BytesIO, StringIO
 from typing import Any
 
+import xlsxwriter
 from babel.numbers import get_currency_precision
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from xlsxwriter.worksheet import Worksheet
 
 from hatake.core.formatting import format_money
 
-HEADER_FILL = PatternFill("solid", fgColor="DEDBD2")
+HEADER_FILL = "#DEDBD2"
 SHEET_TITLE_LIMIT = 31  # Excel refuses longer sheet names
 FORBIDDEN_IN_SHEET_TITLES = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
@@ -130,47 +129,68 @@ def sheet_title(title: str, taken: set[str]) -> str:
 
 
 def to_xlsx(tables: Sequence[ReportTable], *, heading: str | None = None) -> bytes:
-    """One sheet per table; values only (no formulas), numbers as numbers."""
-    book = Workbook()
-    book.remove(book.active)
+    """One sheet per table; values only (no formulas), numbers as numbers. Written with
+    XlsxWriter, which streams cells into the file: a forecast's 3,000 renewals took openpyxl,
+    building a cell object each, three times as long."""
+    buffer = BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    header = book.add_format({"bold": True, "bg_color": HEADER_FILL})
+    formats: dict[str, Any] = {}
     taken: set[str] = set()
     for table in tables:
-        sheet = book.create_sheet(sheet_title(table.title, taken))
-        row_index = 1
+        sheet = book.add_worksheet(sheet_title(table.title, taken))
+        row_index = 0
         for line in (heading, table.title, table.note):
             if line:
-                sheet.cell(row_index, 1, _safe_text(line)).font = Font(bold=row_index == 1)
+                sheet.write_string(row_index, 0, _safe_text(line), bold if row_index == 0 else None)
                 row_index += 1
-        if row_index > 1:
-            row_index += 1
-        header_row = row_index
-        for index, column in enumerate(table.columns, start=1):
-            cell = sheet.cell(header_row, index, column.label)
-            cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
-        formats = [_number_format(column.kind, table) for column in table.columns]
+        header_row = row_index + 1 if row_index else 0
+        for index, column in enumerate(table.columns):
+            sheet.write_string(header_row, index, column.label, header)
+        cell_formats = []
+        for column in table.columns:
+            number_format = _number_format(column.kind, table)
+            if number_format and number_format not in formats:
+                formats[number_format] = book.add_format({"num_format": number_format})
+            cell_formats.append(formats.get(number_format) if number_format else None)
         for offset, row in enumerate(table.rows, start=1):
-            for index, (value, column) in enumerate(zip(row, table.columns, strict=True), start=1):
-                stored = plain_value(value, column.kind, table.currency)
-                if isinstance(stored, Decimal):
-                    stored = float(stored) if stored % 1 else int(stored)
-                cell = sheet.cell(header_row + offset, index, _safe_text(stored))
-                if formats[index - 1] and isinstance(stored, int | float | date):
-                    cell.number_format = formats[index - 1]
-        for index, column in enumerate(table.columns, start=1):
+            for index, (value, column) in enumerate(zip(row, table.columns, strict=True)):
+                _write_cell(sheet, header_row + offset, index, value, column, table,
+                            cell_formats[index])  # fmt: skip
+        for index, column in enumerate(table.columns):
             width = max(
                 [len(str(column.label))]
-                + [
-                    len(str(row[index - 1]))
-                    for row in table.rows[:200]
-                    if row[index - 1] is not None
-                ]
+                + [len(str(row[index])) for row in table.rows[:200] if row[index] is not None]
             )
-            sheet.column_dimensions[get_column_letter(index)].width = min(max(10, width * 1.3), 60)
-        sheet.freeze_panes = sheet.cell(header_row + 1, 1)
-    buffer = BytesIO()
-    book.save(buffer)
+            sheet.set_column(index, index, min(max(10, width * 1.3), 60))
+        sheet.freeze_panes(header_row + 1, 0)
+    book.close()
     return buffer.getvalue()
+
+
+def _write_cell(
+    sheet: Worksheet,
+    row: int,
+    column_index: int,
+    value: Any,
+    column: Column,
+    table: ReportTable,
+    number_format: Any,
+) -> None:
+    stored = plain_value(value, column.kind, table.currency)
+    if stored is None:
+        return
+    if isinstance(stored, Decimal):
+        stored = float(stored) if stored % 1 else int(stored)
+    if isinstance(stored, bool):
+        sheet.write_boolean(row, column_index, stored)
+    elif not isinstance(stored, int | float | date):
+        sheet.write_string(row, column_index, _safe_text(str(stored)))
+    elif isinstance(stored, date):
+        sheet.write_datetime(row, column_index, stored, number_format)
+    else:
+        sheet.write_number(row, column_index, stored, number_format)
 
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
