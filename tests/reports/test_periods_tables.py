@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO, StringIO
 
 import pytest
@@ -126,6 +126,22 @@ def test_workbook_keeps_numbers_as_numbers() -> None:
     assert [cell.value for cell in sheet[5]] == ["'=cmd", 1234500, 0.9875, 1200]
     assert sheet["C5"].number_format == "0.0%"
     assert book["USD"]["A5"].value == 123.45
+    assert [cell.value for cell in sheet[6]] == ["株式会社テスト", None, None, 0]
+    assert sheet.freeze_panes == "A5"
+
+
+def test_workbook_dates_are_dates() -> None:
+    table = ReportTable(
+        "renewals",
+        "Renewals",
+        [Column("end", "End", Kind.DATE), Column("at", "At", Kind.DATE)],
+        [[date(2027, 1, 31), datetime(2026, 11, 24, 9, 30)], [date(1900, 3, 1), None]],
+    )
+    sheet = load_workbook(BytesIO(to_xlsx([table])))["Renewals"]
+    assert sheet["A4"].value == datetime(2027, 1, 31)
+    assert sheet["A4"].number_format == "yyyy-mm-dd"
+    assert sheet["B4"].value == datetime(2026, 11, 24, 9, 30)
+    assert sheet["A5"].value == datetime(1900, 3, 1)
 
 
 def test_display_values() -> None:
