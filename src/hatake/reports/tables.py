@@ -67,8 +67,11 @@ class ReportTable:
                 )
 
 
-def _major_units(minor: int | float | Decimal, currency: str) -> Decimal:
-    return Decimal(str(minor)).scaleb(-get_currency_precision(currency))
+def _major_units(minor: int | float | Decimal, currency: str) -> int | Decimal:
+    precision = get_currency_precision(currency)
+    if precision == 0 and isinstance(minor, int):
+        return minor  # yen: the minor unit is the major one
+    return Decimal(str(minor)).scaleb(-precision)
 
 
 def plain_value(value: Any, kind: Kind, currency: str) -> Any:

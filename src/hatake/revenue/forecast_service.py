@@ -196,7 +196,7 @@ def build_forecast(
             strict=True,
         )
     ]
-    lines.sort(key=lambda line: (line.renewal.end_date, -line.renewal.arr_minor))
+    lines.sort(key=lambda line: (line.renewal.end_date, -line.renewal.arr_minor, line.subscription))
     grade_keys: list[str | None] = [grade.key for grade in definition.grades]
     known = set(grade_keys)
     # Grades of an older definition version seen in the history keep their own rows.
