@@ -11,10 +11,8 @@ import io
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from hatake.core.settings import CustomFieldDef
+from hatake.core.xlsx import new_workbook, workbook_bytes, write_value
 from hatake.imports.service import check_entity
 from hatake.imports.specs import Field, FieldType, spec_for
 
@@ -64,22 +62,22 @@ def template_csv(entity: str, locale: str, custom_fields: Sequence[CustomFieldDe
 def template_xlsx(entity: str, locale: str, custom_fields: Sequence[CustomFieldDef] = ()) -> bytes:
     """The same as the CSV, with real date and number cells."""
     fields = _fields(entity, custom_fields)
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # a new workbook always has one sheet
-    sheet.title = entity
-    sheet.append([header(f, locale) for f in fields])
-    for index, f in enumerate(fields, start=1):
-        sheet.cell(row=1, column=index).font = Font(bold=True)
-        is_typed = isinstance(f.example, int | date) and not isinstance(f.example, bool)
-        cell = sheet.cell(
-            row=2, column=index, value=f.example if is_typed else example_text(f, locale) or None
-        )
-        if f.type in _XLSX_FORMATS:
-            cell.number_format = _XLSX_FORMATS[f.type]
-        width = max(len(header(f, locale)) * 2, len(example_text(f, locale))) + 2
-        sheet.column_dimensions[cell.column_letter].width = min(width, 40)
-    sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    book = new_workbook(buffer)
+    sheet = book.add_worksheet(entity)
+    bold = book.add_format({"bold": True})
+    for index, f in enumerate(fields):
+        write_value(sheet, 0, index, header(f, locale), bold)
+        is_typed = isinstance(f.example, int | date) and not isinstance(f.example, bool)
+        pattern = _XLSX_FORMATS.get(f.type)
+        write_value(
+            sheet,
+            1,
+            index,
+            f.example if is_typed else example_text(f, locale) or None,
+            book.add_format({"num_format": pattern}) if pattern else None,
+        )
+        width = max(len(header(f, locale)) * 2, len(example_text(f, locale))) + 2
+        sheet.set_column(index, index, min(width, 40))
+    sheet.freeze_panes(1, 0)
+    return workbook_bytes(book, buffer)
