@@ -83,6 +83,9 @@ def main() -> None:
             "cell drill-down (A-d, 100 rows)": _median_ms(
                 client, f"/lifecycle/matrix/cells/A-d?as_of={AS_OF}", args.runs
             ),
+            "matrix workbook (every account)": _median_ms(
+                client, f"/lifecycle/matrix/export.xlsx?as_of={AS_OF}", args.runs
+            ),
             "segments page": _median_ms(client, "/segments", args.runs),
         }
         for segment_id in segment_ids:

@@ -344,14 +344,14 @@ STEPS: list[Step] = [
 ]
 
 
-def _median_ms(step: Step, bench: Bench, runs: int) -> float:
+def _timings_ms(step: Step, bench: Bench, runs: int) -> list[float]:
     step.run(bench)  # warm-up: first queries, template compile
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
         step.run(bench)
         timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+    return timings
 
 
 def main() -> None:
@@ -388,8 +388,11 @@ def main() -> None:
         for step in STEPS:
             if args.only and step.report != args.only:
                 continue
-            value = _median_ms(step, bench, args.runs)
-            print(f"{step.report:10s} {step.name:44s} median {value:7.1f} ms over {args.runs} runs")
+            timings = _timings_ms(step, bench, args.runs)
+            print(
+                f"{step.report:10s} {step.name:46s} median {statistics.median(timings):7.1f} ms "
+                f"over {args.runs} runs (fastest {min(timings):.0f}, slowest {max(timings):.0f})"
+            )
 
 
 if __name__ == "__main__":
