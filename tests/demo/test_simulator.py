@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hatake.demo.profiles import draw_profiles
+from hatake.demo.records import LATE_RENEWAL_DAYS
 from hatake.demo.simulator import CHUNK_SIZE, Chunk, DemoOptions, generate, stream
 from hatake.demo.timeline import Timeline
 
@@ -90,7 +91,11 @@ def check_invariants(chunks: list[Chunk], options: DemoOptions) -> None:
         assert rows[0]["start_date"] == accounts[account_id]["start_date"]
         for before, after in itertools.pairwise(rows):
             assert before["status"] == "ended"
-            assert before["end_date"] == after["start_date"]
+            if before["end_date"] != after["start_date"]:  # a renewal signed late
+                lapse = (after["start_date"] - before["end_date"]).days
+                assert LATE_RENEWAL_DAYS[0] <= lapse < LATE_RENEWAL_DAYS[1]
+                assert after["billing_period"] == "annual"
+                assert after["plan"] != "free"
         last = rows[-1]
         if churned_on[account_id]:
             assert last["status"] == "cancelled"
@@ -159,6 +164,33 @@ def check_invariants(chunks: list[Chunk], options: DemoOptions) -> None:
                 end = datetime.combine(ends[row["account_id"]], datetime.min.time(), UTC) - JST
                 assert row["timestamp_max"] < end
     assert len(message_ids) == sum(chunk.events.num_rows for chunk in chunks)
+
+
+def test_some_annual_renewals_are_signed_late() -> None:
+    options = DemoOptions(accounts=400, months=24, seed=11, today=TODAY)
+    chunks = list(generate(options))
+    check_invariants(chunks, options)
+    terms: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for chunk in chunks:
+        for row in chunk.subscriptions:
+            terms[row["account_id"]].append(row)
+    lapses = [
+        (after["start_date"] - before["end_date"]).days
+        for rows in terms.values()
+        for before, after in itertools.pairwise(sorted(rows, key=lambda row: row["start_date"]))
+        if after["start_date"] != before["end_date"]
+    ]
+    renewals = sum(
+        1
+        for rows in terms.values()
+        for row in rows[1:]
+        if row["billing_period"] == "annual" and row["plan"] != "free"
+    )
+    # About LATE_RENEWAL_SHARE of the paid annual renewals (changes of plan or seats are
+    # counted in the denominator too, so the share seen is a little lower).
+    assert lapses
+    assert len(lapses) < 0.1 * renewals
+    assert all(LATE_RENEWAL_DAYS[0] <= days < LATE_RENEWAL_DAYS[1] for days in lapses)
 
 
 def test_a_run_over_several_chunks_is_consistent() -> None:

@@ -37,6 +37,8 @@ from hatake.demo.trajectory import Trajectories
 Row = dict[str, Any]
 NEVER = 10**9  # deactivation day of a contact who is still active
 TURNOVER = 0.012  # monthly chance that an end user leaves or changes jobs
+LATE_RENEWAL_SHARE = 0.05  # of annual renewals of a paid plan, signed after a lapse
+LATE_RENEWAL_DAYS = (10, 46)  # how long the lapse lasts: 10 to 45 days
 CHANNELS_BY_CS_PLAN = {
     BASIC: (("email", 0.35), ("phone", 0.2), ("webinar", 0.2), ("in_app", 0.15), ("chat", 0.1)),
     BASIC_PLUS: (
@@ -238,21 +240,34 @@ def contact_rows(account: SimulatedAccount, roster: Roster, rng: np.random.Gener
     return rows
 
 
-def subscription_rows(account: SimulatedAccount, roster: Roster) -> list[Row]:
+def subscription_rows(
+    account: SimulatedAccount, roster: Roster, rng: np.random.Generator
+) -> list[Row]:
     """One row per contract term: a seat or plan change closes the running term and opens a
-    new one, an annual renewal opens the next 12-month term, churn cancels the last term."""
+    new one, an annual renewal opens the next 12-month term, churn cancels the last term.
+
+    A few annual renewals of paid plans are signed late (LATE_RENEWAL_SHARE): the term ends on
+    its anniversary and the next one starts LATE_RENEWAL_DAYS later, so the revenue reports
+    see a churn and then a reactivation, as when a renewal's paperwork or payment lapses."""
     p, t, row = account.profiles, account.trajectories, account.row
     annual = bool(p.annual[row])
-    terms = [(account.start_day, int(p.plan[row]), int(p.seats[row]))]
+    # (start day, plan, seats, day the term before it ended: its start unless signed late)
+    terms = [(account.start_day, int(p.plan[row]), int(p.seats[row]), account.start_day)]
     for m in account.months().tolist():
-        day = int(t.change_day[row, m]) or int(t.renewal_day[row, m])
+        change, renewal = int(t.change_day[row, m]), int(t.renewal_day[row, m])
+        day = change or renewal
         if day and (not account.churn_day or day < account.churn_day):
-            terms.append((day, int(t.plan[row, m]), int(t.seats[row, m])))
+            terms.append((day, int(t.plan[row, m]), int(t.seats[row, m]), day))
+            if not change and t.plan[row, m] > 0 and rng.random() < LATE_RENEWAL_SHARE:
+                late = day + int(rng.integers(*LATE_RENEWAL_DAYS))
+                # Signed before anything else happens to the account, and already signed.
+                if late < min(_next_term_day(t, row, m), account.end_day):
+                    terms[-1] = (late, *terms[-1][1:3], day)
     rows = []
-    for index, (day, plan, contracted) in enumerate(terms):
+    for index, (day, plan, contracted, _previous_end) in enumerate(terms):
         last = index == len(terms) - 1
         if not last:
-            end, status = terms[index + 1][0], "ended"
+            end, status = terms[index + 1][3], "ended"
         elif account.churn_day:
             end, status = account.churn_day, "cancelled"
         else:
@@ -277,6 +292,13 @@ def subscription_rows(account: SimulatedAccount, roster: Roster) -> list[Row]:
             }
         )
     return rows
+
+
+def _next_term_day(t: Trajectories, row: int, month: int) -> int:
+    """The first change or renewal after ``month``, or a day past every timeline."""
+    later = np.maximum(t.change_day[row, month + 1 :], t.renewal_day[row, month + 1 :])
+    found = later[later > 0]
+    return int(found[0]) if len(found) else NEVER
 
 
 def annual_renewals(account: SimulatedAccount) -> np.ndarray:

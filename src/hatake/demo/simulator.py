@@ -38,7 +38,7 @@ CHUNK_SIZE = 200
 # Random streams: profiles of the whole run, monthly dynamics of a chunk, rows of an account,
 # the owner's history and tasks of an account (a stream of their own, so adding them left the
 # other rows as they were).
-PROFILE_STREAM, CHUNK_STREAM, ACCOUNT_STREAM, TEAM_STREAM = 0, 1, 2, 3
+PROFILE_STREAM, CHUNK_STREAM, ACCOUNT_STREAM, TEAM_STREAM, CONTRACT_STREAM = 0, 1, 2, 3, 4
 
 TRUTH_ACCOUNTS_SCHEMA = pa.schema(
     [
@@ -155,7 +155,9 @@ def _materialise(
         roster = records.build_roster(account, first_contact + len(rows["contacts"]), rng)
         rows["accounts"].append(_account_row(account, rng))
         rows["contacts"].extend(records.contact_rows(account, roster, rng))
-        subscriptions = records.subscription_rows(account, roster)
+        subscriptions = records.subscription_rows(
+            account, roster, stream(options.seed, CONTRACT_STREAM, account.number)
+        )
         rows["subscriptions"].extend(subscriptions)
         touchpoints = records.touchpoint_rows(account, roster, rng)
         rows["touchpoints"].extend(touchpoints)
