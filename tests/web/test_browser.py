@@ -149,3 +149,35 @@ def test_a_broken_import_shows_every_bad_row(
     expect(rows.first).to_contain_text("2025/13/01")
     screenshot(page, "import-errors", database_url)
     context.close()
+
+
+def test_the_main_menu_groups_pages_and_marks_where_you_are(
+    browser: Browser, session: Session, live_server: LiveServer, database_url: str
+) -> None:
+    create_user(session, email="manager@example.com", name="高橋 美咲", role="manager")
+    session.commit()
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1024, "height": 700})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login")
+    sign_in_ja(page, "manager@example.com")
+    menu = page.get_by_role("navigation", name="メイン")
+    box = menu.bounding_box()
+    assert box is not None
+    assert box["height"] < 40  # one line at 1024 px: nothing wraps
+    groups = menu.locator("details.navgroup")
+    expect(groups).to_have_count(3)
+    expect(menu.get_by_role("link", name="接触率")).to_be_hidden()
+
+    menu.get_by_text("分析", exact=True).click()
+    screenshot(page, "menu-open", database_url)
+    menu.get_by_role("link", name="接触率").click()
+    expect(page.get_by_role("heading", name="接触率", exact=True)).to_be_visible()
+    expect(menu.locator("summary[aria-current]")).to_have_text("分析: 接触率")
+
+    menu.get_by_text("チーム運営").click()
+    menu.get_by_text("設定").click()
+    expect(menu.locator("details.navgroup[open]")).to_have_count(1)
+    expect(menu.get_by_role("link", name="スコア定義")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(menu.locator("details.navgroup[open]")).to_have_count(0)
+    context.close()
