@@ -49,6 +49,26 @@ def test_onboarding_ends_after_its_days_even_without_milestones() -> None:
     assert _stage(START + timedelta(days=90)) == "adoption"
 
 
+def test_onboarding_without_milestones_lasts_its_days() -> None:
+    config = parse_lifecycle({}, [])
+    facts = _facts(milestones={})
+    assert stage_for(facts, START, config, []) == "onboarding"
+    assert stage_for(facts, START + timedelta(days=89), config, []) == "onboarding"
+    assert stage_for(facts, START + timedelta(days=90), config, []) == "adoption"
+    # A stage naming no milestones of its own while others are configured: the same.
+    only_days = parse_lifecycle(
+        {"stages": [
+            {"key": "onboarding", "label_ja": "導入", "label_en": "Onboarding",
+             "rule": "onboarding", "days": 30, "milestones": []},
+            {"key": "adoption", "label_ja": "活用", "label_en": "Adoption", "rule": "default"},
+        ]},
+        MILESTONES,
+    )  # fmt: skip
+    done = _facts(milestones=dict.fromkeys(MILESTONES, START))
+    assert stage_for(done, START + timedelta(days=29), only_days, MILESTONES) == "onboarding"
+    assert stage_for(done, START + timedelta(days=30), only_days, MILESTONES) == "adoption"
+
+
 def test_renewal_window_opens_days_before_the_renewal_date() -> None:
     renewal = date(2027, 1, 1)
     assert _stage(renewal - timedelta(days=91), milestones=dict.fromkeys(MILESTONES, START)) == (

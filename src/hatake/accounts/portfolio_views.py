@@ -13,8 +13,9 @@ from hatake.accounts import portfolio_repository, portfolio_service
 from hatake.accounts import repository as accounts_repository
 from hatake.accounts.portfolio_service import Selection
 from hatake.accounts.repository import AccountFilter
+from hatake.accounts.service import account_by_id
 from hatake.core.db import utcnow
-from hatake.core.errors import HatakeError, NotFound
+from hatake.core.errors import HatakeError
 from hatake.core.i18n import gettext_for
 from hatake.coverage import coverage_service
 from hatake.health.sentiment import org_today
@@ -138,9 +139,7 @@ async def assign(request: Request, session: DbSession, user: CurrentUser) -> Res
 def _owner_card(
     request: Request, session: Session, account_id: int, user: User, **extra: Any
 ) -> Response:
-    account = accounts_repository.get_account(session, account_id)
-    if account is None:
-        raise NotFound("No account with id {account_id}.", account_id=account_id)
+    account = account_by_id(session, account_id)
     history = portfolio_repository.owner_history(session, account.id)
     names = {member.id: member.name for member in team_repository.list_users(session)}
     context = {

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 from hatake.accounts import repository
 from hatake.accounts.models import Account, Contact, Subscription
 from hatake.accounts.schemas import SubscriptionFields
-from hatake.core.errors import InvalidField
+from hatake.core.errors import InvalidField, NotFound
 from hatake.core.records import Records, Reference
 from hatake.team import repository as team_repository
 
@@ -79,6 +79,14 @@ CONTACTS = Records(
 
 def get_account(session: Session, *, external_id: str) -> Account:
     return ACCOUNTS.get(session, external_id)
+
+
+def account_by_id(session: Session, account_id: int) -> Account:
+    """The account (its owner loaded) behind a page's ``/accounts/{id}`` URL; 404 if none."""
+    account = repository.get_account(session, account_id)
+    if account is None:
+        raise NotFound("No account with id {account_id}.", account_id=account_id)
+    return account
 
 
 def _term_ordered(subscription: Subscription) -> None:

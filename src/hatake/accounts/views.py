@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from hatake.accounts import repository
 from hatake.accounts.models import Account
 from hatake.accounts.repository import SORT_KEYS, AccountFilter, SortKey
-from hatake.core.errors import HatakeError, NotFound
+from hatake.accounts.service import account_by_id
+from hatake.core.errors import HatakeError
 from hatake.core.i18n import gettext_for
 from hatake.coverage import repository as coverage_repository
 from hatake.health import sentiment
@@ -90,7 +91,7 @@ def accounts_list(
 def account_page(
     request: Request, session: DbSession, _user: CurrentUser, account_id: int
 ) -> Response:
-    account = _account(session, account_id)
+    account = account_by_id(session, account_id)
     today = datetime.now(UTC).date()
     definition = active_definition(session)
     locale = request_locale(request)
@@ -149,13 +150,6 @@ def account_page(
     )
 
 
-def _account(session: Session, account_id: int) -> Account:
-    account = repository.get_account(session, account_id)
-    if account is None:
-        raise NotFound("No account with id {account_id}.", account_id=account_id)
-    return account
-
-
 def _sentiment_context(
     session: Session, request: Request, account: Account, **extra: object
 ) -> dict[str, object]:
@@ -188,7 +182,7 @@ def record_sentiment(
 ) -> Response:
     """Record the CSM's rating. htmx gets the sentiment card back (with the error in place,
     the form keeping what was typed); a plain form post is redirected to the account page."""
-    account = _account(session, account_id)
+    account = account_by_id(session, account_id)
     sentiment.check_writer(user.role)
     htmx = bool(request.headers.get("hx-request"))
     try:
@@ -229,7 +223,7 @@ def health_changes(
     day_to: Annotated[str, Query(alias="to")] = "",
 ) -> Response:
     """The why-changed partial for two chosen days (htmx swaps it into the account page)."""
-    account = _account(session, account_id)
+    account = account_by_id(session, account_id)
     definition = active_definition(session)
     locale = request_locale(request)
     runtime = request.app.state.runtime

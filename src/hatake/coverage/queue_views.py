@@ -11,9 +11,8 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from hatake.accounts import repository as accounts_repository
-from hatake.accounts.models import Account
-from hatake.core.errors import HatakeError, NotFound
+from hatake.accounts.service import account_by_id
+from hatake.core.errors import HatakeError
 from hatake.core.i18n import gettext_for
 from hatake.coverage import coverage_service, queue_repository, queue_service
 from hatake.coverage.queue import describe, figure
@@ -84,7 +83,7 @@ def queue_row(
 ) -> Response:
     """The account's row read again (after a touch, or a snooze ended): still due, snoozed,
     or gone from the queue."""
-    account = _account(session, account_id)
+    account = account_by_id(session, account_id)
     queue = _queue(request, session, user, owner, as_of)
     line = queue_service.queue_line(queue, account_id)
     context = {**_context(request, user, queue), "line": line, "account": account}
@@ -97,19 +96,16 @@ def queue_row(
     return render(request, "coverage/_queue_left.html", context)
 
 
-def _account(session: Session, account_id: int) -> Account:
-    account = accounts_repository.get_account(session, account_id)
-    if account is None:
-        raise NotFound("No account with id {account_id}.", account_id=account_id)
-    return account
-
-
 @router.get("/queue/accounts/{account_id}/snooze", response_class=HTMLResponse)
 def snooze_form(
     request: Request, session: DbSession, user: CurrentUser, account_id: int
 ) -> Response:
     coverage_service.check_touch_writer(user.role)
-    context = {"account": _account(session, account_id), "form": {}, "today": org_today(session)}
+    context = {
+        "account": account_by_id(session, account_id),
+        "form": {},
+        "today": org_today(session),
+    }
     return render(request, "coverage/_queue_snooze.html", context)
 
 
@@ -126,7 +122,7 @@ def snooze(
 ) -> Response:
     """Snooze the account; the answer replaces the row (or, refused, the form with the reason
     and what was typed)."""
-    account = _account(session, account_id)
+    account = account_by_id(session, account_id)
     coverage_service.check_touch_writer(user.role)
     today = org_today(session)
     try:
@@ -163,7 +159,7 @@ def end_snooze(
 ) -> Response:
     """End the account's snooze; the answer replaces its line in the list of snoozes and says
     whether it is back in the queue being viewed (queue.js then brings its row in)."""
-    account = _account(session, account_id)
+    account = account_by_id(session, account_id)
     coverage_service.check_touch_writer(user.role)
     queue_service.end_snoozes_of(
         session, account_id=account.id, name=account.name, today=org_today(session)

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from hatake.accounts import repository as accounts_repository
 from hatake.accounts.models import Account
-from hatake.core.errors import HatakeError, NotFound
+from hatake.accounts.service import account_by_id
+from hatake.core.errors import HatakeError
 from hatake.core.i18n import gettext_for
 from hatake.coverage import task_repository, task_service
 from hatake.coverage.models import TASK_PRIORITIES, TASK_STATUSES, Task
@@ -28,13 +28,6 @@ LIST_LIMIT = 300
 # Where a create form was opened: the account page swaps its whole task card, the queue (and
 # anything else) swaps the form alone for a confirmation.
 ORIGINS = ("account", "queue")
-
-
-def _account(session: Session, account_id: int) -> Account:
-    account = accounts_repository.get_account(session, account_id)
-    if account is None:
-        raise NotFound("No account with id {account_id}.", account_id=account_id)
-    return account
 
 
 def _origin(value: str) -> str:
@@ -85,13 +78,13 @@ def task_form(
 ) -> Response:
     """A create-task form for the account, the assignee defaulting to its owner."""
     task_service.check_writer(user)
-    context = _form_context(session, _account(session, account_id), _origin(origin))
+    context = _form_context(session, account_by_id(session, account_id), _origin(origin))
     return render(request, "coverage/_task_form.html", context)
 
 
 @router.get("/accounts/{account_id}/tasks/card", response_class=HTMLResponse)
 def task_card(request: Request, session: DbSession, user: CurrentUser, account_id: int) -> Response:
-    return _card(request, session, _account(session, account_id), user)
+    return _card(request, session, account_by_id(session, account_id), user)
 
 
 @router.post(
@@ -111,7 +104,7 @@ def create_task(
 ) -> Response:
     """Add the task; a refused one comes back as the form with the reason and what was
     typed (nothing written)."""
-    account = _account(session, account_id)
+    account = account_by_id(session, account_id)
     origin = _origin(origin)
     form = task_service.TaskInput(
         title=title, assignee_id=assignee_id, due_on=due_on, priority=priority,

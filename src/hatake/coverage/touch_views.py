@@ -9,10 +9,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from hatake.accounts import repository as accounts_repository
 from hatake.accounts.models import Account
+from hatake.accounts.service import account_by_id
 from hatake.core.db import utcnow
-from hatake.core.errors import HatakeError, NotFound
+from hatake.core.errors import HatakeError
 from hatake.core.i18n import gettext_for
 from hatake.coverage import coverage_repository, coverage_service
 from hatake.coverage.models import CHANNELS
@@ -23,13 +23,6 @@ from hatake.web.deps import CsrfChecked, CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _account(session: Session, account_id: int) -> Account:
-    account = accounts_repository.get_account(session, account_id)
-    if account is None:
-        raise NotFound("No account with id {account_id}.", account_id=account_id)
-    return account
 
 
 def _card(
@@ -56,7 +49,7 @@ def _card(
 def touch_card(
     request: Request, session: DbSession, user: CurrentUser, account_id: int
 ) -> Response:
-    return _card(request, session, _account(session, account_id), user)
+    return _card(request, session, account_by_id(session, account_id), user)
 
 
 @router.post(
@@ -76,7 +69,7 @@ def log_touch(
 ) -> Response:
     """Add the touch and answer with the card (its coverage updated) plus the new row for the
     page's touchpoint table; a rejected touch comes back with the message and what was typed."""
-    account = _account(session, account_id)
+    account = account_by_id(session, account_id)
     coverage_service.check_touch_writer(user.role)
     form = {
         "channel": channel,

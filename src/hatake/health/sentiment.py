@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hatake.accounts.models import Account
+from hatake.accounts.service import account_by_id
 from hatake.core.db import utcnow
-from hatake.core.errors import Forbidden, InvalidInput, NotFound
+from hatake.core.errors import Forbidden, InvalidInput
 from hatake.health.models import CsmSentiment
 from hatake.team import repository as team_repository
 from hatake.team.models import User
@@ -126,13 +126,6 @@ def parse_noted_on(value: date | str | None, *, today: date) -> date:
     return value
 
 
-def _account(session: Session, account_id: int) -> Account:
-    account = session.get(Account, account_id)
-    if account is None:
-        raise NotFound("No account with id {account_id}.", account_id=account_id)
-    return account
-
-
 def record_sentiment(
     session: Session,
     *,
@@ -144,7 +137,7 @@ def record_sentiment(
     today: date | None = None,
 ) -> SentimentEntry:
     """Validate and store one rating; flush only (the boundary commits)."""
-    _account(session, account_id)
+    account_by_id(session, account_id)
     checked_rating = parse_rating(rating)
     day = parse_noted_on(noted_on, today=today or org_today(session))
     text = (note or "").strip() or None

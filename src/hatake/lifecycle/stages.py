@@ -66,7 +66,9 @@ def _matches(
             return False
         keys = all_milestones if stage.milestones is None else stage.milestones
         within = day < facts.contract_start + timedelta(days=stage.days)
-        return within and not milestones_done(facts, keys, day)
+        # Without milestones there is nothing to finish early: the stage lasts its days (all()
+        # of no milestones would end it on the first day, and no account would onboard).
+        return within and not (keys and milestones_done(facts, keys, day))
     if stage.rule == "expansion":
         seats = seat_utilisation_pct(facts)
         growth = usage_growth_pct(facts)

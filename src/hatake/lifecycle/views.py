@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from hatake.accounts.models import Account
-from hatake.accounts.views import _account  # the account page's own 404
+from hatake.accounts.service import account_by_id
 from hatake.core.errors import HatakeError, InvalidInput
 from hatake.core.i18n import gettext_for
 from hatake.lifecycle import repository, service
@@ -187,7 +187,7 @@ def _failed(request: Request, session: Session, account: Account, error: HatakeE
 def account_card(
     request: Request, session: DbSession, _user: CurrentUser, account_id: int
 ) -> Response:
-    account = _account(session, account_id)
+    account = account_by_id(session, account_id)
     return render(request, "lifecycle/_account_card.html", _card(request, session, account))
 
 
@@ -205,7 +205,7 @@ def tick_milestone(
     reached_on: Annotated[str, Form()] = "",
     remove: Annotated[str, Form()] = "",
 ) -> Response:
-    account = _account(session, account_id)
+    account = account_by_id(session, account_id)
     try:
         service.check_role(user.role, service.TICK_ROLES)
         state = _state(request, session)
@@ -235,7 +235,7 @@ def override_tier(
     reason: Annotated[str, Form()] = "",
     clear: Annotated[str, Form()] = "",
 ) -> Response:
-    account = _account(session, account_id)
+    account = account_by_id(session, account_id)
     try:
         service.check_role(user.role, service.OVERRIDE_ROLES)
         state = _state(request, session)

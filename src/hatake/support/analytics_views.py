@@ -9,8 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from hatake.accounts import repository as accounts_repository
-from hatake.core.errors import NotFound
+from hatake.accounts.service import account_by_id
 from hatake.core.i18n import gettext_for
 from hatake.health.sentiment import org_today
 from hatake.lifecycle import segment_service
@@ -85,8 +84,6 @@ def account_support_card(
     request: Request, session: DbSession, _user: CurrentUser, account_id: int
 ) -> Response:
     """The account page's support card (htmx loads it after the page)."""
-    account = accounts_repository.get_account(session, account_id)
-    if account is None:
-        raise NotFound("No account with id {account_id}.", account_id=account_id)
+    account = account_by_id(session, account_id)
     card = service.account_support(session, account_id=account.id, today=org_today(session))
     return render(request, "support/_account_card.html", {"account": account, "card": card})
