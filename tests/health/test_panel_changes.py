@@ -100,8 +100,28 @@ def test_history_keeps_every_version_one_score_a_day(stored: Runtime) -> None:
     assert panel is not None
     assert panel.as_of == DAY_C
     assert panel.result.definition_version == "v2"
-    assert panel.history["versions"] == ["v1", "v1", "v2"]
-    assert panel.history["version_marks"] == [{"index": 2, "label": "2026-11-01", "version": "v2"}]
+    # One entry per calendar day from Oct 1 to Nov 1; days without a score are gaps (None).
+    history = panel.history
+    assert len(history["labels"]) == 32
+    assert (history["labels"][0], history["labels"][19], history["labels"][31]) == (
+        "2026-10-01",
+        "2026-10-20",
+        "2026-11-01",
+    )
+    scored = {
+        label: (score, version)
+        for label, score, version in zip(
+            history["labels"], history["scores"], history["versions"], strict=True
+        )
+        if score is not None
+    }
+    assert scored == {
+        "2026-10-01": (80.0, "v1"),
+        "2026-10-20": (57.5, "v1"),
+        "2026-11-01": (61.0, "v2"),
+    }
+    assert history["versions"].count(None) == 29
+    assert history["version_marks"] == [{"index": 31, "label": "2026-11-01", "version": "v2"}]
     assert [band["min"] for band in panel.history["bands"]] == [0, 40, 70]
     assert panel.default_change_range == (date(2026, 10, 2), DAY_C)
     # The 30-day baseline (2026-10-02) falls back to day A: 61 − 80.

@@ -3,6 +3,7 @@ definition version, the days it changed marked), and why the score changed betwe
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -191,12 +192,24 @@ def account_panel(
 def chart_data(
     points: Sequence[HistoryPoint], definition: Definition, locale: str
 ) -> dict[str, list[Any]]:
-    """What health-chart.js draws: the series, each day's version, the days a new version
-    took over, and the grade bands (lowest first)."""
+    """What health-chart.js draws: one entry per calendar day from the first score to the
+    last (None on days without a score, so a gap shows as a gap rather than as one day's
+    step), each day's version, the days a new version took over, and the grade bands (lowest
+    first)."""
+    by_day = {point.as_of: point for point in points}
+    days = (
+        [
+            points[0].as_of + timedelta(days=n)
+            for n in range((points[-1].as_of - points[0].as_of).days + 1)
+        ]
+        if points
+        else []
+    )
+    position = {day: index for index, day in enumerate(days)}
     marks = [
-        {"index": index, "label": point.as_of.isoformat(), "version": point.version}
-        for index, point in enumerate(points)
-        if index > 0 and point.version != points[index - 1].version
+        {"index": position[point.as_of], "label": point.as_of.isoformat(), "version": point.version}
+        for earlier, point in itertools.pairwise(points)
+        if point.version != earlier.version
     ]
     bands: list[dict[str, Any]] = []
     upper = 100.0
@@ -206,9 +219,9 @@ def chart_data(
         )
         upper = grade.min
     return {
-        "labels": [point.as_of.isoformat() for point in points],
-        "scores": [point.score for point in points],
-        "versions": [point.version for point in points],
+        "labels": [day.isoformat() for day in days],
+        "scores": [by_day[day].score if day in by_day else None for day in days],
+        "versions": [by_day[day].version if day in by_day else None for day in days],
         "version_marks": marks,
         "bands": list(reversed(bands)),
     }

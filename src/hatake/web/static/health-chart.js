@@ -53,6 +53,17 @@ const versionMarks = {
   },
 };
 
+// Days without a score are null, drawn as gaps. A long history hides its points, except a
+// score standing alone between gaps, which would otherwise not show at all.
+function pointRadius(scores) {
+  const missing = (index) => scores[index] === null || scores[index] === undefined;
+  return (context) => {
+    const index = context.dataIndex;
+    if (scores.length <= 60) return 2;
+    return missing(index - 1) && missing(index + 1) ? 2 : 0;
+  };
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const canvas = document.getElementById("health-chart");
   const source = document.getElementById("health-data");
@@ -64,7 +75,7 @@ document.addEventListener("DOMContentLoaded", () => {
     data: {
       labels: data.labels,
       datasets: [{label: canvas.getAttribute("aria-label"), data: data.scores,
-                  borderColor: "#2b5e33", pointRadius: data.labels.length > 60 ? 0 : 2,
+                  borderColor: "#2b5e33", pointRadius: pointRadius(data.scores),
                   tension: 0.2}],
     },
     plugins: [gradeBands, versionMarks],
