@@ -40,6 +40,7 @@ from hatake.core.runtime import open_runtime
 from hatake.core.settings import Settings
 from hatake.health import snapshots
 from hatake.health.versions import active_version
+from hatake.lifecycle.segment_models import Segment, SegmentMembership
 from hatake.revenue import forecast_views
 from hatake.team import service as team_service
 from tests.helpers import PASSWORD, create_account, create_subscription, create_user
@@ -253,9 +254,70 @@ def test_renewal_forecast(forecast_example: None, api: httpx.Client) -> None:
     assert months["2026-06-01"]["renewals"] == 0
 
 
+@pytest.fixture
+def renewal_segment(forecast_example: None, session: Session) -> int:
+    """K and J are in the segment now; G left it."""
+    accounts = {a.external_id: a.id for a in session.query(Account)}
+    segment = Segment(name="更新要確認", definition={"all": []})
+    session.add(segment)
+    session.flush()
+    for name, left_on in (("K", None), ("J", None), ("G", date(2026, 6, 1))):
+        session.add(
+            SegmentMembership(
+                segment_id=segment.id, account_id=accounts[name], entered_on=date(2026, 5, 1),
+                left_on=left_on,
+            )
+        )  # fmt: skip
+    session.commit()
+    return segment.id
+
+
+def test_renewal_forecast_of_a_segment(
+    renewal_segment: int, api: httpx.Client, live_server: LiveServer, session: Session
+) -> None:
+    params = {"as_of": AS_OF.isoformat(), "segment": str(renewal_segment)}
+    body = api.get("/reports/forecast", params=params).json()
+    assert body["segment"] == {"id": renewal_segment, "name": "更新要確認"}
+    assert [r["account_external_id"] for r in body["renewals"]] == ["K", "J"]
+    # The rates still come from every past renewal (G, H and J), not the segment's own.
+    rates = {rate["grade"]: rate for rate in body["grades"]}
+    assert (rates["healthy"]["renewals"], rates["healthy"]["renewed"]) == (2, 2)
+    assert rates["neutral"]["rate_used"] == pytest.approx(2 / 3)
+    # K 240,000 (neutral, 2/3) and J 120,000 (at risk, 0/1).
+    assert (body["total"]["renewals"], body["total"]["best"]) == (2, 360_000)
+    assert body["total"]["expected"] == 160_000
+    assert (
+        api.get("/reports/forecast", params={"as_of": AS_OF.isoformat()}).json()["segment"] is None
+    )
+
+    user = create_user(session, email="segment-viewer@example.com", role="viewer")
+    session.commit()
+    with httpx.Client(base_url=live_server.url, headers={"accept-language": "ja"}) as client:
+        sign_in(client, user.email, PASSWORD)
+        page = client.get("/reports/forecast", params=params)
+        assert page.status_code == 200
+        assert "現在「更新要確認」に含まれる顧客の更新だけを表示しています。" in page.text
+        assert f'<option value="{renewal_segment}" selected>更新要確認</option>' in page.text
+        assert "株式会社G" not in page.text
+        csv = client.get(
+            "/reports/forecast", params={**params, "format": "csv", "table": "renewals"}
+        )
+        assert len(csv.content.decode("utf-8-sig").splitlines()) == 1 + 2
+
+    shown = CliRunner().invoke(
+        app, ["report", "forecast", "--as-of", AS_OF.isoformat(), "--segment", str(renewal_segment)]
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "￥360,000" in shown.output
+    refused = CliRunner().invoke(app, ["report", "forecast", "--segment", "999"])
+    assert refused.exit_code == 1
+    assert "segment: " in refused.output
+
+
 @pytest.mark.parametrize(
     ("path", "params", "field"),
     [
+        ("/reports/forecast", {"segment": "999"}, "segment"),
         ("/reports/cohorts", {"grain": "week"}, "grain"),
         ("/reports/cohorts", {"months": 1}, "months"),
         ("/reports/survival", {"by": "region"}, "by"),

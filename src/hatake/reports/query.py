@@ -1,5 +1,6 @@
 """What a report is asked for, as every report reads it from a page, the API or the CLI: a
-grain and a range of period keys, checked with errors that name the parameter as given."""
+grain, a range of period keys and a segment, checked with errors that name the parameter as
+given."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from hatake.core.errors import InvalidField
+from hatake.lifecycle.segment_models import Segment
 from hatake.reports.periods import (
     Grain,
     Period,
@@ -26,6 +28,18 @@ MAX_PERIODS = 120
 def fiscal_start_month(session: Session) -> int:
     org = team_repository.get_org(session)
     return org.fiscal_year_start_month if org is not None else 4
+
+
+def parse_segment(session: Session, value: str | None) -> Segment | None:
+    """The segment a report is narrowed to (by id), or None for every account."""
+    if value is None or not value.strip():
+        return None
+    found = session.get(Segment, int(value)) if value.strip().isdigit() else None
+    if found is None:
+        raise InvalidField(
+            "segment: there is no segment with id {value}.", field="segment", value=value
+        )
+    return found
 
 
 def parse_grain(value: str | None) -> Grain:

@@ -29,6 +29,9 @@ GrainOption = Annotated[str, typer.Option("--grain", help="month, quarter (fisca
 FirstPeriodOption = Annotated[
     str | None, typer.Option("--from", help="First period: 2025-12, FY2025-Q3 or FY2025")
 ]
+SegmentOption = Annotated[
+    str | None, typer.Option("--segment", help="Only accounts in this segment (id)")
+]
 
 
 def print_table(

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from hatake.health.sentiment import org_today
+from hatake.reports.query import parse_segment
+from hatake.reports.schemas import SegmentRef
 from hatake.revenue import cohort_service, forecast_service
 from hatake.revenue.cohort_service import Projection
 from hatake.revenue.cohort_views import cohort_options
@@ -120,6 +122,7 @@ class ForecastRead(BaseModel):
     horizon_months: int
     lead_days: int
     history_from: date
+    segment: SegmentRef | None = Field(description="The renewals are this segment's only")
     total: ScenarioRead
     months: list[ScenarioRead]
     grades: list[GradeRateRead]
@@ -254,6 +257,9 @@ def get_forecast(
     horizon: Annotated[int, Query(description="Months ahead, from the as-of month")] = 12,
     lead_days: Annotated[int, Query(description="Grade taken this long before")] = 90,
     lookback: Annotated[int, Query(description="Months of past renewals")] = 24,
+    segment: Annotated[
+        str | None, Query(description="Only the renewals of this segment's members now (id)")
+    ] = None,
 ) -> ForecastRead:
     """Renewals due each month with their ARR: best (all renew), expected (weighted by the
     renewal rate of each health grade) and worst (the lower 95% Wilson bound of that rate)."""
@@ -261,10 +267,11 @@ def get_forecast(
     options = forecast_service.ForecastOptions(
         horizon_months=horizon, lead_days=lead_days, lookback_months=lookback
     )
+    chosen = parse_segment(session, segment)
     with runtime.analytics_lock:
         report = forecast_service.build_forecast(
             session, runtime.analytics(), runtime.settings, as_of=as_of or org_today(session),
-            options=options, locale="en",
+            options=options, locale="en", segment=chosen,
         )  # fmt: skip
     return ForecastRead(
         as_of=report.as_of,
@@ -272,6 +279,7 @@ def get_forecast(
         horizon_months=horizon,
         lead_days=lead_days,
         history_from=report.history_from,
+        segment=SegmentRef(id=chosen.id, name=chosen.name) if chosen else None,
         total=_scenario(report.total),
         months=[_scenario(value, month) for month, value in report.months],
         grades=[

@@ -15,8 +15,15 @@ import typer
 from hatake.core.cli_support import as_of_day, cli_gettext, cli_locale, cli_runtime
 from hatake.core.db import transaction
 from hatake.health.sentiment import org_today
+from hatake.reports.query import parse_segment
 from hatake.reports.tables import ReportTable
-from hatake.reports.terminal import ExportOption, check_export, print_table, write_export
+from hatake.reports.terminal import (
+    ExportOption,
+    SegmentOption,
+    check_export,
+    print_table,
+    write_export,
+)
 
 TERMINAL_COLUMNS = 14  # a triangle's first ages; exports hold every column
 AsOfOption = Annotated[
@@ -76,6 +83,7 @@ def forecast(
         int, typer.Option("--lead-days", help="Grade taken this many days before renewal")
     ] = 90,
     lookback: Annotated[int, typer.Option("--lookback", help="Months of past renewals")] = 24,
+    segment: SegmentOption = None,
     as_of: AsOfOption = None,
     export: ExportOption = None,
     table: Annotated[str, typer.Option("--table", help="The table a .csv export holds")] = (
@@ -83,7 +91,7 @@ def forecast(
     ),
 ) -> None:
     """Renewals due each month with ARR: best, expected (weighted by each health grade's
-    renewal rate) and worst."""
+    renewal rate) and worst; with --segment, only the renewals of its members now."""
     from hatake.revenue import forecast_service
     from hatake.revenue.analysis_tables import forecast_tables
 
@@ -97,6 +105,6 @@ def forecast(
     with cli_runtime() as runtime, transaction(runtime.sessions) as session:
         report = forecast_service.build_forecast(
             session, runtime.analytics(), runtime.settings, as_of=day or org_today(session),
-            options=options, locale=locale,
+            options=options, locale=locale, segment=parse_segment(session, segment),
         )  # fmt: skip
     _output(forecast_tables(report, _, locale), export, table, _("Renewal forecast"), locale)

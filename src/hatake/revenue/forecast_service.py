@@ -29,6 +29,8 @@ from sqlalchemy.orm import Session
 from hatake.core.errors import InvalidField
 from hatake.core.settings import Settings
 from hatake.health.versions import active_definition
+from hatake.lifecycle import segment_service
+from hatake.lifecycle.segment_models import Segment
 from hatake.reports.periods import month_start, month_starts_between
 from hatake.revenue import forecast_repository as repository
 from hatake.revenue.forecast import (
@@ -107,6 +109,7 @@ class ForecastReport:
     total: Scenario
     renewals: list[RenewalLine]
     history_from: date
+    segment: Segment | None  # the upcoming renewals are this segment's members' only
 
 
 def build_forecast(
@@ -117,7 +120,11 @@ def build_forecast(
     as_of: date,
     options: ForecastOptions,
     locale: str,
+    segment: Segment | None = None,
 ) -> ForecastReport:
+    """With ``segment``, the upcoming renewals are those of its members now; the renewal rate
+    of each grade still comes from every past renewal, as a segment's own history is often
+    too short to say much."""
     options.check()
     org = get_org(session)
     currency = org.currency if org else DEFAULT_CURRENCY
@@ -166,9 +173,11 @@ def build_forecast(
     )
     horizon_end = months[-1] + relativedelta(months=1)
     day = np.datetime64(as_of, "D")
-    upcoming = np.flatnonzero(
-        (terms.start <= day) & (terms.end > day) & (terms.end < np.datetime64(horizon_end, "D"))
-    )
+    due = (terms.start <= day) & (terms.end > day) & (terms.end < np.datetime64(horizon_end, "D"))
+    if segment is not None:
+        members = list(segment_service.current_member_ids(session, segment.id))
+        due &= np.isin(terms.account, np.array(members, dtype=np.int64))
+    upcoming = np.flatnonzero(due)
     current = repository.grades_on(
         analytics,
         definition.version,
@@ -217,4 +226,5 @@ def build_forecast(
         total=scenario(renewals, rates),
         renewals=lines,
         history_from=history_from,
+        segment=segment,
     )

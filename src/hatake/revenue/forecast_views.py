@@ -14,6 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from hatake.core.i18n import gettext_for
 from hatake.health.sentiment import org_today
+from hatake.lifecycle import segment_service
+from hatake.reports.query import parse_segment
 from hatake.reports.tables import Kind
 from hatake.reports.web import Export
 from hatake.revenue import forecast_service as service
@@ -35,17 +37,19 @@ def forecast_page(
     lead_days: int = service.DEFAULT_LEAD_DAYS,
     lookback: int = service.DEFAULT_LOOKBACK_MONTHS,
     as_of: Annotated[date | None, Query()] = None,
+    segment: str | None = None,
 ) -> Response:
     locale = request_locale(request)
     gettext = gettext_for(locale)
     options = service.ForecastOptions(
         horizon_months=horizon, lead_days=lead_days, lookback_months=lookback
     )
+    chosen = parse_segment(session, segment)
     runtime = request.app.state.runtime
     with runtime.analytics_lock:
         report = service.build_forecast(
             session, runtime.analytics(), runtime.settings, as_of=as_of or org_today(session),
-            options=options, locale=locale,
+            options=options, locale=locale, segment=chosen,
         )  # fmt: skip
     tables = forecast_tables(report, gettext, locale)
     download = export.response(
@@ -73,6 +77,8 @@ def forecast_page(
     selected: dict[str, object] = {"horizon": horizon, "lead_days": lead_days, "lookback": lookback}
     if as_of:
         selected["as_of"] = as_of.isoformat()
+    if chosen is not None:
+        selected["segment"] = chosen.id
     context = {
         "report": report,
         "Kind": Kind,
@@ -80,5 +86,6 @@ def forecast_page(
         "selected": selected,
         "export_base": "/reports/forecast?" + urlencode(selected),
         "chart_json": json.dumps(chart, ensure_ascii=False),
+        "segments": segment_service.list_segments(session),
     }
     return render(request, "revenue/forecast.html", context)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from hatake.health.sentiment import org_today
+from hatake.reports.schemas import SegmentRef
 from hatake.support import analytics_service as service
 from hatake.support.analytics import Figures, Spread
 from hatake.web.api import problems
@@ -80,15 +81,10 @@ class GroupRead(BaseModel):
     periods: list[FiguresRead] = Field(description="In the order of the report's periods")
 
 
-class SegmentRead(BaseModel):
-    id: int
-    name: str
-
-
 class SupportReportRead(BaseModel):
     grain: str = Field(examples=["month"])
     time_zone: str = Field(description="Day boundaries are local days of this zone")
-    segment: SegmentRead | None
+    segment: SegmentRef | None
     periods: list[PeriodRead]
     total: FiguresRead = Field(description="The whole range as one window")
     by_issue_type: list[GroupRead]
@@ -143,7 +139,7 @@ def get_support_report(
         grain=report.grain.value,
         time_zone=report.time_zone,
         segment=(
-            SegmentRead(id=report.segment.id, name=report.segment.name) if report.segment else None
+            SegmentRef(id=report.segment.id, name=report.segment.name) if report.segment else None
         ),
         periods=[
             PeriodRead(

@@ -13,6 +13,7 @@ from hatake.reports.terminal import (
     ExportOption,
     FirstPeriodOption,
     GrainOption,
+    SegmentOption,
     check_export,
     print_table,
     write_export,
@@ -38,9 +39,7 @@ def support(
     last: Annotated[
         str | None, typer.Option("--to", help="Last period; the current one when left out")
     ] = None,
-    segment: Annotated[
-        str | None, typer.Option("--segment", help="Only accounts in this segment (id)")
-    ] = None,
+    segment: SegmentOption = None,
     export: ExportOption = None,
     table: Annotated[
         str, typer.Option("--table", help="The table a .csv export holds")

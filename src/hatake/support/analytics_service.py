@@ -14,11 +14,10 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
-from hatake.core.errors import InvalidField
 from hatake.health.service import org_time_zone
 from hatake.lifecycle.segment_models import Segment
 from hatake.reports.periods import Grain, Period, periods_between
-from hatake.reports.query import fiscal_start_month, parse_grain, period_range
+from hatake.reports.query import fiscal_start_month, parse_grain, parse_segment, period_range
 from hatake.reports.tables import Column, Kind, ReportTable
 from hatake.support import analytics_repository as repository
 from hatake.support.analytics import (
@@ -61,18 +60,7 @@ def parse_query(
         grain=chosen, first=first, last=last, start_month=start_month, default_end=today
     )
     periods = periods_between(begin, end, chosen, start_month)
-    return SupportQuery(chosen, periods, _segment(session, segment))
-
-
-def _segment(session: Session, value: str | None) -> Segment | None:
-    if value is None or not value.strip():
-        return None
-    found = session.get(Segment, int(value)) if value.strip().isdigit() else None
-    if found is None:
-        raise InvalidField(
-            "segment: there is no segment with id {value}.", field="segment", value=value
-        )
-    return found
+    return SupportQuery(chosen, periods, parse_segment(session, segment))
 
 
 @dataclass(frozen=True)
