@@ -132,9 +132,13 @@ def counted(*, automated: bool) -> ColumnElement[bool]:
     """Touches made by people and marked meaningful, or (``automated``) the automated sends,
     which count only in the tiers configured for them. Written as equalities so an account's
     last one is one seek on ix_touchpoints_account_counted (account_id, is_automated,
-    is_meaningful, occurred_at)."""
+    is_meaningful, occurred_at). A send counts whether marked meaningful or not; naming both
+    values keeps the seek: without is_meaningful, SQLite walked back through every touch of
+    an account that had no send (the whole team's queue: 340 → 30 ms for this part)."""
     if automated:
-        return Touchpoint.is_automated == true()
+        return and_(
+            Touchpoint.is_automated == true(), Touchpoint.is_meaningful.in_([true(), false()])
+        )
     return and_(Touchpoint.is_meaningful == true(), Touchpoint.is_automated == false())
 
 
