@@ -137,6 +137,26 @@ def periods_overlapping(session: Session, *, start: date, end: date) -> pa.Table
     )
 
 
+# Above this many accounts, values_on reads every account's value and keeps the asked ones:
+# an IN list of thousands of parameters cost SQLite more than the rows it saved.
+IN_LIST_LIMIT = 500
+
+
+def values_on(
+    session: Session, dimension: str, day: date, account_ids: Collection[int]
+) -> dict[int, str]:
+    """Each asked account's recorded stage or tier on ``day`` (plain rows, no ORM objects)."""
+    statement = select(LifecyclePeriod.account_id, LifecyclePeriod.value).where(
+        _covering(dimension, day)
+    )
+    if len(account_ids) <= IN_LIST_LIMIT:
+        statement = statement.where(LifecyclePeriod.account_id.in_(account_ids))
+        return dict(session.execute(statement).all())
+    wanted = set(account_ids)
+    rows = session.execute(statement)
+    return {account_id: value for account_id, value in rows if account_id in wanted}
+
+
 def periods_statement(dimension: str, day: date) -> Select[tuple[LifecyclePeriod]]:
     return select(LifecyclePeriod).where(_covering(dimension, day))
 

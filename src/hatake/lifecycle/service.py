@@ -314,8 +314,7 @@ def _values_of(
 ) -> dict[int, str]:
     if not account_ids:
         return {}
-    rows = repository.periods_on(session, dimension, day, list(account_ids))
-    return {row.account_id: row.value for row in rows}
+    return repository.values_on(session, dimension, day, account_ids)
 
 
 # --- reports -------------------------------------------------------------------------------
