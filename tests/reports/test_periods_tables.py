@@ -6,11 +6,13 @@ import csv
 from datetime import date, datetime
 from io import BytesIO, StringIO
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from hatake.core.xlsx import new_workbook, workbook_bytes, write_value
 from hatake.reports.periods import (
     Grain,
     fiscal_quarter_of,
@@ -142,6 +144,25 @@ def test_workbook_dates_are_dates() -> None:
     assert sheet["A4"].number_format == "yyyy-mm-dd"
     assert sheet["B4"].value == datetime(2026, 11, 24, 9, 30)
     assert sheet["A5"].value == datetime(1900, 3, 1)
+
+
+def test_workbook_cells_of_every_kind() -> None:
+    """Dates Excel has no day number for stay text; NumPy numbers stay numbers."""
+    buffer = BytesIO()
+    book = new_workbook(buffer)
+    sheet = book.add_worksheet("cells")
+    values = [date(1900, 1, 1), datetime(1899, 12, 31, 12), np.int64(7), np.float64(0.5), True,
+              "=HYPERLINK(\"http://x\")", "https://example.com", None]  # fmt: skip
+    for index, value in enumerate(values):
+        write_value(sheet, index, 0, value)
+    read = load_workbook(BytesIO(workbook_bytes(book, buffer)))["cells"]
+    cells = [read.cell(index + 1, 1) for index in range(len(values))]
+    assert [cell.value for cell in cells] == [
+        "1900-01-01", "1899-12-31T12:00:00", 7, 0.5, True, '=HYPERLINK("http://x")',
+        "https://example.com", None,
+    ]  # fmt: skip
+    assert [cell.data_type for cell in cells[:6]] == ["s", "s", "n", "n", "b", "s"]
+    assert cells[6].hyperlink is None
 
 
 def test_display_values() -> None:

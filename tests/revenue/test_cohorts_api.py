@@ -303,12 +303,17 @@ def test_renewal_forecast_of_a_segment(
             "/reports/forecast", params={**params, "format": "csv", "table": "renewals"}
         )
         assert len(csv.content.decode("utf-8-sig").splitlines()) == 1 + 2
+        workbook = client.get("/reports/forecast", params={**params, "format": "xlsx"})
+        assert f"segment-{renewal_segment}" in workbook.headers["content-disposition"]
+        first = load_workbook(io.BytesIO(workbook.content)).worksheets[0]
+        assert first["A1"].value == "更新予測 2026-06-30 · セグメント: 更新要確認"
 
     shown = CliRunner().invoke(
         app, ["report", "forecast", "--as-of", AS_OF.isoformat(), "--segment", str(renewal_segment)]
     )
     assert shown.exit_code == 0, shown.output
     assert "￥360,000" in shown.output
+    assert "現在「更新要確認」に含まれる顧客の更新だけを表示しています。" in shown.output
     refused = CliRunner().invoke(app, ["report", "forecast", "--segment", "999"])
     assert refused.exit_code == 1
     assert "segment: " in refused.output
@@ -318,6 +323,8 @@ def test_renewal_forecast_of_a_segment(
     ("path", "params", "field"),
     [
         ("/reports/forecast", {"segment": "999"}, "segment"),
+        ("/reports/forecast", {"segment": "²"}, "segment"),
+        ("/reports/forecast", {"segment": "99999999999999999999"}, "segment"),
         ("/reports/cohorts", {"grain": "week"}, "grain"),
         ("/reports/cohorts", {"months": 1}, "months"),
         ("/reports/survival", {"by": "region"}, "by"),
@@ -443,6 +450,26 @@ def test_help_does_not_import_the_models() -> None:
         "assert 'hatake.revenue.cohort_service' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def test_a_grade_the_definition_does_not_list_keeps_its_own_row(
+    forecast_example: None, settings: Settings, session: Session, api: httpx.Client
+) -> None:
+    """A stored grade key the active definition no longer has (K's today) is a row of its
+    own, with the pooled rate, rather than a failed report."""
+    runtime = open_runtime(settings)
+    try:
+        runtime.analytics().con.execute(
+            f"UPDATE {snapshots.SCORES_TABLE} SET grade = 'legacy' WHERE account_id = 'K'"
+        )
+    finally:
+        runtime.close()
+    body = api.get("/reports/forecast", params={"as_of": AS_OF.isoformat()}).json()
+    rates = {rate["grade"]: rate for rate in body["grades"]}
+    assert rates["legacy"]["pooled"] is True
+    assert rates["legacy"]["rate_used"] == pytest.approx(2 / 3)
+    assert body["total"]["expected"] == 180_000 + 160_000
+    assert [s["expected"] for s in body["by_grade"]["legacy"] if s["renewals"]] == [160_000]
 
 
 def test_forecast_page_lists_the_soonest_renewals(

@@ -4,6 +4,7 @@ an uploaded workbook is openpyxl's job (imports)."""
 
 from __future__ import annotations
 
+import numbers
 from datetime import date, datetime
 from io import BytesIO
 from typing import Any
@@ -17,9 +18,11 @@ __all__ = ["Format", "Workbook", "Worksheet", "new_workbook", "workbook_bytes", 
 
 HEADER_FILL = "#DEDBD2"
 DATE_FORMAT = "yyyy-mm-dd"
-# Day 0 of Excel's 1900 date system as day numbers count from 1900-03-01 on (Excel keeps a
-# 1900-02-29 that never was, so earlier dates are one off; none of hatake's are that old).
+# Day 0 of Excel's 1900 date system as day numbers count from 1900-03-01 on. Excel keeps a
+# 1900-02-29 that never was, so its earlier day numbers are one off, and it has none at all
+# before 1900: such dates (a CRM's 1900-01-01 placeholder) are written as ISO text instead.
 EXCEL_DAY_ZERO = date(1899, 12, 30)
+FIRST_EXACT_DAY = date(1900, 3, 1)
 
 
 def new_workbook(buffer: BytesIO) -> Workbook:
@@ -43,11 +46,17 @@ def write_value(
         return
     if isinstance(value, bool):
         sheet.write_boolean(row, column, value, cell_format)
-    elif isinstance(value, int | float):
+    elif isinstance(value, numbers.Real):  # NumPy's numbers too
         sheet.write_number(row, column, value, cell_format)
+    elif isinstance(value, date) and _day(value) < FIRST_EXACT_DAY:
+        sheet.write_string(row, column, value.isoformat())
     elif isinstance(value, datetime):
         sheet.write_datetime(row, column, value, cell_format)
     elif isinstance(value, date):
         sheet.write_number(row, column, (value - EXCEL_DAY_ZERO).days, cell_format)
     else:
         sheet.write_string(row, column, str(value), cell_format)
+
+
+def _day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value

@@ -34,7 +34,11 @@ def parse_segment(session: Session, value: str | None) -> Segment | None:
     """The segment a report is narrowed to (by id), or None for every account."""
     if value is None or not value.strip():
         return None
-    found = session.get(Segment, int(value)) if value.strip().isdigit() else None
+    text = value.strip()
+    # ASCII digits within a database integer: "²" passes str.isdigit and a 20-digit id
+    # overflows, and both must be "no such segment", not a server error.
+    is_id = text.isascii() and text.isdigit() and int(text) < 2**31
+    found = session.get(Segment, int(text)) if is_id else None
     if found is None:
         raise InvalidField(
             "segment: there is no segment with id {value}.", field="segment", value=value

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from hatake.core.cli_support import as_of_day, cli_gettext, cli_locale, cli_runtime
+from hatake.core.cli_support import as_of_day, cli_gettext, cli_locale, cli_runtime, console
 from hatake.core.db import transaction
 from hatake.health.sentiment import org_today
 from hatake.reports.query import parse_segment
@@ -107,4 +107,11 @@ def forecast(
             session, runtime.analytics(), runtime.settings, as_of=day or org_today(session),
             options=options, locale=locale, segment=parse_segment(session, segment),
         )  # fmt: skip
-    _output(forecast_tables(report, _, locale), export, table, _("Renewal forecast"), locale)
+    heading = _("Renewal forecast")
+    if report.segment is not None:
+        heading += " · " + _("Segment") + f": {report.segment.name}"
+        console.print(
+            _("Renewals of the accounts in {segment} now; the renewal rates come from every "
+              "past renewal.").format(segment=report.segment.name)
+        )  # fmt: skip
+    _output(forecast_tables(report, _, locale), export, table, heading, locale)

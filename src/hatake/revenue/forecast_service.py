@@ -208,8 +208,10 @@ def build_forecast(
     lines.sort(key=lambda line: (line.renewal.end_date, -line.renewal.arr_minor, line.subscription))
     grade_keys: list[str | None] = [grade.key for grade in definition.grades]
     known = set(grade_keys)
-    # Grades of an older definition version seen in the history keep their own rows.
-    extras = sorted({item.grade for item in history if item.grade and item.grade not in known})
+    # Grades the definition does not list (an older version's, in the history, or a stored
+    # grade it no longer has) keep their own rows rather than fail the report.
+    seen = {item.grade for item in history} | {line.renewal.grade for line in lines}
+    extras = sorted(grade for grade in seen if grade and grade not in known)
     grades: list[str | None] = [*grade_keys, *extras, None]
     labels: dict[str | None, str] = {grade.key: grade.label(locale) for grade in definition.grades}
     rates = grade_rates(history, grades, confidence=options.confidence)

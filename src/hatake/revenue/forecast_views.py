@@ -52,11 +52,12 @@ def forecast_page(
             options=options, locale=locale, segment=chosen,
         )  # fmt: skip
     tables = forecast_tables(report, gettext, locale)
-    download = export.response(
-        tables,
-        filename=f"renewal-forecast-{report.as_of.isoformat()}",
-        heading=gettext("Renewal forecast") + f" {report.as_of.isoformat()}",
-    )
+    heading = gettext("Renewal forecast") + f" {report.as_of.isoformat()}"
+    filename = f"renewal-forecast-{report.as_of.isoformat()}"
+    if chosen is not None:
+        heading += " · " + gettext("Segment") + f": {chosen.name}"
+        filename += f"-segment-{chosen.id}"
+    download = export.response(tables, filename=filename, heading=heading)
     if download is not None:
         return download
     renewals = tables[-1]
