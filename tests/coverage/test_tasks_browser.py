@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hatake.coverage.models import Task
-from hatake.health.sentiment import org_today
+from hatake.team.service import org_today
 from tests.browser import screenshot, sign_in_ja
 from tests.helpers import create_account, create_subscription, create_user
 from tests.live import LiveServer

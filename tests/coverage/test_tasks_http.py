@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from hatake.accounts.models import Account
 from hatake.coverage.models import Task, TaskComment
-from hatake.health.sentiment import org_today
+from hatake.team.service import org_today
 from tests.helpers import PASSWORD, create_account, create_user
 from tests.live import LiveServer, csrf_from, sign_in
 

@@ -10,6 +10,7 @@ from hatake.core.db import transaction
 from hatake.core.runtime import Runtime, open_runtime
 from hatake.core.settings import Settings
 from hatake.lifecycle import service
+from hatake.team.service import org_today
 from tests.helpers import create_account, create_subscription, create_user
 from tests.lifecycle.lifecycle_data import add_events, write_config
 
@@ -147,7 +148,7 @@ def test_tier_override_and_clearing(lifecycle_runtime: Runtime) -> None:
         manager = create_user(session, role="manager")
         account = create_account(session, start_date=START)
         create_subscription(session, account, start_date=START, end_date=None, mrr_minor=1_000)
-        today = service.org_today(session)
+        today = org_today(session)
         state = service.lifecycle_config(session, runtime.settings)
     _refresh(runtime, today)
     with transaction(runtime.sessions) as session:

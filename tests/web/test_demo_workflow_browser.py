@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from hatake.cli import app
 from hatake.core.settings import Settings
 from hatake.demo.names import DEMO_PASSWORD, TEAM
-from hatake.health.sentiment import org_today
 from hatake.team.models import User
+from hatake.team.service import org_today
 from tests.browser import screenshot, sign_in_ja
 from tests.live import LiveServer
 

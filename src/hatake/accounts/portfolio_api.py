@@ -17,8 +17,8 @@ from hatake.accounts.repository import AccountFilter
 from hatake.core.db import utcnow
 from hatake.core.errors import InvalidField
 from hatake.coverage import coverage_service
-from hatake.health.sentiment import org_today
 from hatake.team import repository as team_repository
+from hatake.team.service import org_today
 from hatake.web.deps import DbSession, ReadToken, WriteToken
 
 router = APIRouter(prefix="/api/v1/portfolios", tags=["portfolios"])

@@ -18,10 +18,10 @@ from hatake.core.db import utcnow
 from hatake.core.errors import HatakeError
 from hatake.core.i18n import gettext_for
 from hatake.coverage import coverage_service
-from hatake.health.sentiment import org_today
 from hatake.lifecycle import segment_service
 from hatake.team import repository as team_repository
 from hatake.team.models import User
+from hatake.team.service import org_today
 from hatake.web.deps import CsrfChecked, CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
 

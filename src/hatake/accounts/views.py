@@ -23,6 +23,7 @@ from hatake.health.versions import active_definition
 from hatake.lifecycle import segment_service
 from hatake.support import repository as support_repository
 from hatake.team import repository as team_repository
+from hatake.team.service import org_today
 from hatake.usage import store
 from hatake.voc import repository as voc_repository
 from hatake.voc.nps import net_promoter_score, nps_category
@@ -154,7 +155,7 @@ def _sentiment_context(
     session: Session, request: Request, account: Account, **extra: object
 ) -> dict[str, object]:
     viewer = getattr(request.state, "user", None)
-    today = sentiment.org_today(session)
+    today = org_today(session)
     return {
         "account": account,
         "sentiments": sentiment.recent_sentiments(session, account.id),

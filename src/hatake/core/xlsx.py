@@ -48,15 +48,15 @@ def write_value(
         sheet.write_boolean(row, column, value, cell_format)
     elif isinstance(value, numbers.Real):  # NumPy's numbers too
         sheet.write_number(row, column, value, cell_format)
-    elif isinstance(value, date) and _day(value) < FIRST_EXACT_DAY:
-        sheet.write_string(row, column, value.isoformat())
     elif isinstance(value, datetime):
-        sheet.write_datetime(row, column, value, cell_format)
+        if value.date() < FIRST_EXACT_DAY:
+            sheet.write_string(row, column, value.isoformat())
+        else:
+            sheet.write_datetime(row, column, value, cell_format)
     elif isinstance(value, date):
-        sheet.write_number(row, column, (value - EXCEL_DAY_ZERO).days, cell_format)
+        if value < FIRST_EXACT_DAY:
+            sheet.write_string(row, column, value.isoformat())
+        else:
+            sheet.write_number(row, column, (value - EXCEL_DAY_ZERO).days, cell_format)
     else:
         sheet.write_string(row, column, str(value), cell_format)
-
-
-def _day(value: date) -> date:
-    return value.date() if isinstance(value, datetime) else value

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from hatake.coverage import coverage_service as service
 from hatake.coverage.coverage import Share
-from hatake.health.sentiment import org_today
 from hatake.lifecycle import matrix_service
+from hatake.team.service import org_today
 from hatake.web.api import problems
 from hatake.web.deps import DbSession, ReadToken
 

@@ -11,7 +11,7 @@ from hatake.core.cli_support import as_of_day, cli_gettext, cli_runtime, console
 from hatake.core.db import transaction
 from hatake.coverage import coverage_service as service
 from hatake.coverage.coverage import Share
-from hatake.health.sentiment import org_today
+from hatake.team.service import org_today
 
 
 def _pct(value: Share) -> str:

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hatake.coverage import coverage_service as service
-from hatake.health.sentiment import org_today
 from hatake.lifecycle import matrix_service
+from hatake.team.service import org_today
 from hatake.web.deps import CurrentUser, DbSession
 from hatake.web.templating import render
 

@@ -14,9 +14,9 @@ from hatake.core.i18n import gettext_for
 from hatake.coverage import coverage_service, queue_repository, queue_service
 from hatake.coverage.queue import ReasonKind, describe
 from hatake.coverage.queue_models import QueueSnooze
-from hatake.health.sentiment import org_today
 from hatake.lifecycle import matrix_service
 from hatake.team.models import User
+from hatake.team.service import org_today
 from hatake.web.api import problems
 from hatake.web.deps import DbSession, ReadToken, WriteToken, request_locale
 

@@ -11,8 +11,8 @@ from hatake.core.cli_support import as_of_day, cli_gettext, cli_runtime, console
 from hatake.core.db import transaction
 from hatake.coverage import coverage_service, queue_service
 from hatake.coverage.queue import describe, figure
-from hatake.health.sentiment import org_today
 from hatake.lifecycle import matrix_service
+from hatake.team.service import org_today
 
 
 def queue(

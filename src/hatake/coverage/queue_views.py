@@ -16,9 +16,9 @@ from hatake.core.errors import HatakeError
 from hatake.core.i18n import gettext_for
 from hatake.coverage import coverage_service, queue_repository, queue_service
 from hatake.coverage.queue import describe, figure
-from hatake.health.sentiment import org_today
 from hatake.lifecycle import matrix_service
 from hatake.team.models import User
+from hatake.team.service import org_today
 from hatake.web.deps import CsrfChecked, CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
 

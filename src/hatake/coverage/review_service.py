@@ -32,8 +32,8 @@ from hatake.coverage.review import (
 )
 from hatake.health import movement, versions
 from hatake.health.definition import Definition, Grade
-from hatake.health.sentiment import org_today
 from hatake.health.service import org_time_zone
+from hatake.team.service import org_today
 
 
 @dataclass(frozen=True)

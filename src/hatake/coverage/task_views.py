@@ -18,8 +18,8 @@ from hatake.coverage import task_repository, task_service
 from hatake.coverage.models import TASK_PRIORITIES, TASK_STATUSES, Task
 from hatake.coverage.task_repository import TaskQuery
 from hatake.coverage.tasks import days_overdue, group_tasks
-from hatake.health.sentiment import org_today
 from hatake.team.models import User
+from hatake.team.service import org_today
 from hatake.web.deps import CsrfChecked, CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
 

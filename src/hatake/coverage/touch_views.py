@@ -16,9 +16,9 @@ from hatake.core.errors import HatakeError
 from hatake.core.i18n import gettext_for
 from hatake.coverage import coverage_repository, coverage_service
 from hatake.coverage.models import CHANNELS
-from hatake.health.sentiment import org_today
 from hatake.health.service import org_time_zone
 from hatake.team.models import User
+from hatake.team.service import org_today
 from hatake.web.deps import CsrfChecked, CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,8 +18,8 @@ from hatake.accounts.service import account_by_id
 from hatake.core.db import utcnow
 from hatake.core.errors import Forbidden, InvalidInput
 from hatake.health.models import CsmSentiment
-from hatake.team import repository as team_repository
 from hatake.team.models import User
+from hatake.team.service import org_today
 
 RATINGS = (1, 2, 3, 4, 5)
 # English msgids; the ja catalog (sentiment.po) gives とても不満 … とても満足.
@@ -34,7 +33,6 @@ RATING_LABELS: Mapping[int, str] = {
 WRITER_ROLES = ("admin", "manager", "csm")
 NOTE_LIMIT = 2000
 RECENT_LIMIT = 10
-DEFAULT_TIME_ZONE = "Asia/Tokyo"
 
 
 class RatingInvalid(InvalidInput):
@@ -66,17 +64,6 @@ class SentimentEntry:
     author_id: int | None
     author_name: str | None
     created_at: datetime
-
-
-def org_today(session: Session, now: datetime | None = None) -> date:
-    """Today in the organisation's time zone (a rating's date may not be later than this)."""
-    org = team_repository.get_org(session)
-    zone_name = org.time_zone if org is not None else DEFAULT_TIME_ZONE
-    try:
-        zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo(DEFAULT_TIME_ZONE)
-    return (now or utcnow()).astimezone(zone).date()
 
 
 def check_writer(role: str) -> None:

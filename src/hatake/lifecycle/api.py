@@ -19,6 +19,7 @@ from hatake.lifecycle import repository, service
 from hatake.lifecycle.grid import Cell, build_grid
 from hatake.lifecycle.models import LifecyclePeriod
 from hatake.lifecycle.stages import is_stuck
+from hatake.team.service import org_today
 from hatake.web.api import page_query, problems
 from hatake.web.deps import DbSession, ReadToken, WriteToken
 
@@ -111,7 +112,7 @@ def _periods(
     page: PageRequest,
 ) -> Page[PeriodRead]:  # fmt: skip
     state = service.lifecycle_config(session, request.app.state.runtime.settings)
-    as_of = day or service.org_today(session)
+    as_of = day or org_today(session)
     statement = repository.periods_statement(dimension, as_of)
     if value is not None:
         statement = statement.where(LifecyclePeriod.value == value)
@@ -192,7 +193,7 @@ def stage_tier_grid(
     request: Request, session: DbSession, _token: ReadToken, day: DayQuery = None
 ) -> list[CellRead]:
     state = service.lifecycle_config(session, request.app.state.runtime.settings)
-    grid = build_grid(session, day or service.org_today(session), state.config)
+    grid = build_grid(session, day or org_today(session), state.config)
     return [_cell_read(grid.cell(stage, tier)) for stage in grid.stages for tier in grid.tiers]
 
 
@@ -213,9 +214,7 @@ def put_initiative(
     service.save_initiative(
         session, state.config, stage=stage, tier=tier, body=data.body, author_id=token.user_id
     )
-    return _cell_read(
-        build_grid(session, service.org_today(session), state.config).cell(stage, tier)
-    )
+    return _cell_read(build_grid(session, org_today(session), state.config).cell(stage, tier))
 
 
 def _account_lifecycle(
@@ -223,7 +222,7 @@ def _account_lifecycle(
 ) -> AccountLifecycleRead:
     runtime = request.app.state.runtime
     state = service.lifecycle_config(session, runtime.settings)
-    today = service.org_today(session)
+    today = org_today(session)
     with runtime.analytics_lock:
         by_usage = service.milestone_days(runtime.analytics(), state.milestones, today).get(
             account.external_id, {}

@@ -14,6 +14,7 @@ from hatake.core.db import transaction
 from hatake.core.errors import InvalidInput
 from hatake.lifecycle import repository, service
 from hatake.lifecycle.lifecycle_config import TIERS
+from hatake.team.service import org_today
 
 DAY = ["%Y-%m-%d"]
 
@@ -53,7 +54,7 @@ def stages(
     with cli_runtime() as runtime:
         with transaction(runtime.sessions) as session:
             state = service.lifecycle_config(session, runtime.settings)
-            today = service.org_today(session)
+            today = org_today(session)
         if state.error is not None:
             error_console.print(
                 "[yellow]"
@@ -118,7 +119,7 @@ def tiers(
     """Touch tiers: accounts per tier on a day, and the overrides in force."""
     _ = cli_gettext()
     with cli_runtime() as runtime, transaction(runtime.sessions) as session:
-        day = as_of.date() if as_of else service.org_today(session)
+        day = as_of.date() if as_of else org_today(session)
         counts = dict.fromkeys(TIERS, 0)
         for row in repository.periods_on(session, "tier", day):
             counts[row.value] = counts.get(row.value, 0) + 1

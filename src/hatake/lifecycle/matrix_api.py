@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 
 from hatake.core.i18n import gettext_for
 from hatake.core.pagination import Page, PageRequest
-from hatake.health.sentiment import org_today
 from hatake.lifecycle import matrix_service as service
+from hatake.team.service import org_today
 from hatake.web.api import page_query, problems
 from hatake.web.deps import DbSession, ReadToken, request_locale
 

@@ -17,10 +17,10 @@ from hatake.core.cli_support import (
     error_console,
 )
 from hatake.core.db import transaction
-from hatake.health.sentiment import org_today
 from hatake.lifecycle import matrix_service as service
 from hatake.lifecycle.matrix import signed
 from hatake.lifecycle.matrix_export import matrix_workbook
+from hatake.team.service import org_today
 
 
 def matrix(

@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from hatake.core.i18n import gettext_for
 from hatake.core.pagination import PageRequest, parse_sort
-from hatake.health.sentiment import org_today
 from hatake.lifecycle import matrix_service as service
 from hatake.lifecycle.matrix import heat
 from hatake.lifecycle.matrix_export import matrix_workbook
+from hatake.team.service import org_today
 from hatake.web.deps import CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
 

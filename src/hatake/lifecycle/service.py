@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from ibis.backends.duckdb import Backend as DuckDBBackend
@@ -36,6 +36,7 @@ from hatake.lifecycle.models import (
 from hatake.lifecycle.stages import StageFacts, is_stuck, stage_for
 from hatake.lifecycle.tiers import tier_for
 from hatake.team.models import User
+from hatake.team.service import org_today
 from hatake.usage import rollups
 
 OVERRIDE_ROLES = ("admin", "manager")
@@ -509,7 +510,3 @@ def save_initiative(
     author = session.get(User, author_id) if author_id is not None else None
     set_committed_value(row, "author", author)
     return row
-
-
-def org_today(session: Session) -> date:
-    return datetime.now(ZoneInfo(org_time_zone(session))).date()

@@ -18,6 +18,7 @@ from hatake.lifecycle import repository, service
 from hatake.lifecycle.grid import build_grid
 from hatake.lifecycle.lifecycle_config import TIERS, LifecycleConfig
 from hatake.lifecycle.stages import is_stuck
+from hatake.team.service import org_today
 from hatake.web.deps import CsrfChecked, CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
 
@@ -61,7 +62,7 @@ def stages_page(
     day_to: Annotated[str | None, Query(alias="to")] = None,
 ) -> Response:
     state = _state(request, session)
-    as_of = parse_day(day, service.org_today(session), "date")
+    as_of = parse_day(day, org_today(session), "date")
     end = parse_day(day_to, as_of, "to")
     start = parse_day(day_from, end - timedelta(days=FLOW_DAYS), "from")
     report = service.stage_report(session, as_of, state.config)
@@ -88,7 +89,7 @@ def grid_page(
     day: Annotated[str | None, Query(alias="date")] = None,
 ) -> Response:
     state = _state(request, session)
-    as_of = parse_day(day, service.org_today(session), "date")
+    as_of = parse_day(day, org_today(session), "date")
     return render(
         request,
         "lifecycle/grid.html",
@@ -131,7 +132,7 @@ def _card(
     request: Request, session: Session, account: Account, **extra: object
 ) -> dict[str, object]:
     state = _state(request, session)
-    today = service.org_today(session)
+    today = org_today(session)
     runtime = request.app.state.runtime
     with runtime.analytics_lock:
         by_usage = service.milestone_days(runtime.analytics(), state.milestones, today).get(
@@ -212,7 +213,7 @@ def tick_milestone(
         if remove:
             service.untick_milestone(session, state, account_id=account.id, key=key)
         else:
-            day = parse_day(reached_on, service.org_today(session), "reached_on")
+            day = parse_day(reached_on, org_today(session), "reached_on")
             service.tick_milestone(
                 session, state, account_id=account.id, key=key, reached_on=day, author_id=user.id
             )

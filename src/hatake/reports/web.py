@@ -1,4 +1,5 @@
-"""The web edge of every report: CSV and Excel downloads of the tables a page shows."""
+"""The web edge of every report: the grain choice's labels, and CSV and Excel downloads of
+the tables a page shows."""
 
 from __future__ import annotations
 
@@ -10,9 +11,16 @@ from fastapi import Depends, Query
 from fastapi.responses import Response
 
 from hatake.core.errors import InvalidField
+from hatake.reports.periods import Grain
 from hatake.reports.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, ReportTable, to_csv, to_xlsx
 
 ExportFormat = Literal["csv", "xlsx"]
+# The pages' grain selector (message ids, translated in the template).
+GRAIN_LABELS = {
+    Grain.MONTH: "By month",
+    Grain.QUARTER: "By fiscal quarter",
+    Grain.FISCAL_YEAR: "By fiscal year",
+}
 
 
 def export_response(

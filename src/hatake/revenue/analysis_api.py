@@ -8,13 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from hatake.health.sentiment import org_today
 from hatake.reports.query import parse_segment
 from hatake.reports.schemas import SegmentRef
 from hatake.revenue import cohort_service, forecast_service
 from hatake.revenue.cohort_service import Projection
 from hatake.revenue.cohort_views import cohort_options
 from hatake.revenue.forecast import Scenario
+from hatake.team.service import org_today
 from hatake.web.api import problems
 from hatake.web.deps import DbSession, ReadToken
 

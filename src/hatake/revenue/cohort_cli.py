@@ -14,7 +14,6 @@ import typer
 
 from hatake.core.cli_support import as_of_day, cli_gettext, cli_locale, cli_runtime, console
 from hatake.core.db import transaction
-from hatake.health.sentiment import org_today
 from hatake.reports.query import parse_segment
 from hatake.reports.tables import ReportTable
 from hatake.reports.terminal import (
@@ -24,6 +23,7 @@ from hatake.reports.terminal import (
     print_table,
     write_export,
 )
+from hatake.team.service import org_today
 
 TERMINAL_COLUMNS = 14  # a triangle's first ages; exports hold every column
 AsOfOption = Annotated[

@@ -12,12 +12,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hatake.core.i18n import gettext_for
-from hatake.health.sentiment import org_today
 from hatake.reports.periods import Grain, period_containing
 from hatake.reports.tables import Kind, ReportTable, display_value
 from hatake.reports.web import Export
 from hatake.revenue import cohort_service as service
 from hatake.revenue.analysis_tables import cohort_tables
+from hatake.team.service import org_today
 from hatake.web.deps import CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
 

@@ -13,13 +13,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hatake.core.i18n import gettext_for
-from hatake.health.sentiment import org_today
 from hatake.lifecycle import segment_service
 from hatake.reports.query import parse_segment
 from hatake.reports.tables import Kind
 from hatake.reports.web import Export
 from hatake.revenue import forecast_service as service
 from hatake.revenue.analysis_tables import forecast_tables
+from hatake.team.service import org_today
 from hatake.web.deps import CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
 
@@ -79,7 +79,7 @@ def forecast_page(
     if as_of:
         selected["as_of"] = as_of.isoformat()
     if chosen is not None:
-        selected["segment"] = chosen.id
+        selected["segment"] = str(chosen.id)
     context = {
         "report": report,
         "Kind": Kind,

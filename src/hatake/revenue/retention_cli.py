@@ -9,7 +9,6 @@ import typer
 
 from hatake.core.cli_support import cli_gettext, cli_locale, cli_runtime
 from hatake.core.db import transaction
-from hatake.health.sentiment import org_today
 from hatake.reports.terminal import (
     ExportOption,
     FirstPeriodOption,
@@ -20,6 +19,7 @@ from hatake.reports.terminal import (
 )
 from hatake.revenue import retention_service as service
 from hatake.revenue.retention_tables import retention_tables
+from hatake.team.service import org_today
 
 # The terminal shows the main columns of each table; exports hold every column.
 TERMINAL_COLUMNS = {

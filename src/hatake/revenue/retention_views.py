@@ -12,10 +12,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hatake.core.i18n import gettext_for
-from hatake.health.sentiment import org_today
 from hatake.reports.periods import Grain, Period
 from hatake.reports.tables import Kind
-from hatake.reports.web import Export
+from hatake.reports.web import GRAIN_LABELS, Export
 from hatake.revenue import retention_service as service
 from hatake.revenue.movements import KINDS
 from hatake.revenue.retention_tables import (
@@ -24,15 +23,11 @@ from hatake.revenue.retention_tables import (
     retention_tables,
     signed,
 )
+from hatake.team.service import org_today
 from hatake.web.deps import CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-GRAIN_LABELS = {
-    Grain.MONTH: "By month",
-    Grain.QUARTER: "By fiscal quarter",
-    Grain.FISCAL_YEAR: "By fiscal year",
-}
 REPORTS = (
     ("/reports/retention", "Revenue and retention",
      "MRR and its movements, GRR, NRR, logo and revenue churn and the quick ratio by month, "

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from hatake.health.sentiment import org_today
 from hatake.revenue import retention_service as service
 from hatake.revenue.mrr import Exclusion
 from hatake.revenue.retention import PeriodFigures
+from hatake.team.service import org_today
 from hatake.web.api import problems
 from hatake.web.deps import DbSession, ReadToken, gettext_of
 

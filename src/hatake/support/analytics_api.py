@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from hatake.health.sentiment import org_today
 from hatake.reports.schemas import SegmentRef
 from hatake.support import analytics_service as service
 from hatake.support.analytics import Figures, Spread
+from hatake.team.service import org_today
 from hatake.web.api import problems
 from hatake.web.deps import DbSession, ReadToken
 

@@ -8,7 +8,6 @@ import typer
 
 from hatake.core.cli_support import cli_gettext, cli_locale, cli_runtime
 from hatake.core.db import transaction
-from hatake.health.sentiment import org_today
 from hatake.reports.terminal import (
     ExportOption,
     FirstPeriodOption,
@@ -19,6 +18,7 @@ from hatake.reports.terminal import (
     write_export,
 )
 from hatake.support import analytics_service as service
+from hatake.team.service import org_today
 
 # The terminal shows the main figures under short headings; exports hold every column.
 TERMINAL_COLUMNS = {

@@ -11,21 +11,15 @@ from fastapi.responses import HTMLResponse, Response
 
 from hatake.accounts.service import account_by_id
 from hatake.core.i18n import gettext_for
-from hatake.health.sentiment import org_today
 from hatake.lifecycle import segment_service
-from hatake.reports.periods import Grain
 from hatake.reports.tables import Kind
-from hatake.reports.web import Export
+from hatake.reports.web import GRAIN_LABELS, Export
 from hatake.support import analytics_service as service
+from hatake.team.service import org_today
 from hatake.web.deps import CurrentUser, DbSession, request_locale
 from hatake.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-GRAIN_LABELS = {
-    Grain.MONTH: "By month",
-    Grain.QUARTER: "By fiscal quarter",
-    Grain.FISCAL_YEAR: "By fiscal year",
-}
 
 
 @router.get("/reports/support", response_class=HTMLResponse)

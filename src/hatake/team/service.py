@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from sqlalchemy.orm import Session
 
 from hatake.core.db import utcnow
@@ -10,6 +13,19 @@ from hatake.team import repository
 from hatake.team.models import ROLES, SCOPES, ApiToken, OrgSettings, User
 from hatake.team.security import hash_password, new_api_token, token_digest, verify_password
 
+DEFAULT_TIME_ZONE = "Asia/Tokyo"
+
+
+def org_today(session: Session, now: datetime | None = None) -> date:
+    """Today in the organisation's time zone: every page, report and command's default day."""
+    org = repository.get_org(session)
+    zone_name = org.time_zone if org is not None else DEFAULT_TIME_ZONE
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(DEFAULT_TIME_ZONE)
+    return (now or utcnow()).astimezone(zone).date()
+
 
 def ensure_org(session: Session) -> OrgSettings:
     org = repository.get_org(session)
@@ -17,7 +33,7 @@ def ensure_org(session: Session) -> OrgSettings:
         org = OrgSettings(
             id=1,
             name="hatake",
-            time_zone="Asia/Tokyo",
+            time_zone=DEFAULT_TIME_ZONE,
             currency="JPY",
             fiscal_year_start_month=4,
             default_locale="ja",
